@@ -1,0 +1,58 @@
+// Package apiserver assembles the pod-apiserver: the scheme, the generic server configuration and
+// the core/v1 API group with its pods storage.
+package apiserver
+
+import (
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apiserver/pkg/registry/rest"
+	genericapiserver "k8s.io/apiserver/pkg/server"
+
+	registrypod "github.com/pod-apiserver/pod-apiserver/pkg/registry/pod"
+)
+
+// Config is the configuration of a pod-apiserver.
+type Config struct {
+	GenericConfig *genericapiserver.RecommendedConfig
+}
+
+type completedConfig struct {
+	GenericConfig genericapiserver.CompletedConfig
+}
+
+// CompletedConfig is a Config with every default filled in; only it can build a server.
+type CompletedConfig struct {
+	*completedConfig
+}
+
+// PodAPIServer is a running pod-apiserver.
+type PodAPIServer struct {
+	GenericAPIServer *genericapiserver.GenericAPIServer
+}
+
+// Complete fills in the defaults the generic server derives from the rest of its configuration.
+func (c *Config) Complete() CompletedConfig {
+	return CompletedConfig{&completedConfig{GenericConfig: c.GenericConfig.Complete()}}
+}
+
+// New builds the server and installs /api/v1.
+func (c CompletedConfig) New() (*PodAPIServer, error) {
+	generic, err := c.GenericConfig.New("pod-apiserver", genericapiserver.NewEmptyDelegate())
+	if err != nil {
+		return nil, err
+	}
+	podStorage, err := registrypod.NewStorage(Scheme, c.GenericConfig.RESTOptionsGetter)
+	if err != nil {
+		return nil, fmt.Errorf("building pods storage: %w", err)
+	}
+	apiGroupInfo := genericapiserver.NewDefaultAPIGroupInfo(corev1.GroupName, Scheme, ParameterCodec, Codecs)
+	apiGroupInfo.VersionedResourcesStorageMap[corev1.SchemeGroupVersion.Version] = map[string]rest.Storage{
+		"pods":        podStorage.Pod,
+		"pods/status": podStorage.Status,
+	}
+	if err := generic.InstallLegacyAPIGroup(genericapiserver.DefaultLegacyAPIPrefix, &apiGroupInfo); err != nil {
+		return nil, fmt.Errorf("installing /api: %w", err)
+	}
+	return &PodAPIServer{GenericAPIServer: generic}, nil
+}

@@ -1,0 +1,65 @@
+package apiserver
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/runtime/serializer"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+
+	podapi "github.com/pod-apiserver/pod-apiserver/pkg/api/pod"
+)
+
+var (
+	// Scheme knows the served types. The k8s.io/api v1 types double as the internal (hub)
+	// version, so no conversion functions exist between versions.
+	Scheme = runtime.NewScheme()
+	// Codecs serves and stores the types of Scheme.
+	Codecs = serializer.NewCodecFactory(Scheme)
+	// ParameterCodec decodes query parameters, including the pod subresource options.
+	ParameterCodec = runtime.NewParameterCodec(Scheme)
+	// OpenAPIScheme holds only the external versions: naming OpenAPI definitions from Scheme
+	// would advertise the __internal version in x-kubernetes-group-version-kind.
+	OpenAPIScheme = runtime.NewScheme()
+)
+
+var internalCore = schema.GroupVersion{Group: corev1.GroupName, Version: runtime.APIVersionInternal}
+var internalPolicy = schema.GroupVersion{Group: policyv1.GroupName, Version: runtime.APIVersionInternal}
+
+func init() {
+	utilruntime.Must(AddToScheme(Scheme))
+	utilruntime.Must(corev1.AddToScheme(OpenAPIScheme))
+	utilruntime.Must(policyv1.AddToScheme(OpenAPIScheme))
+}
+
+// AddToScheme registers everything the server serves or reads on scheme.
+func AddToScheme(scheme *runtime.Scheme) error {
+	if err := corev1.AddToScheme(scheme); err != nil {
+		return err
+	}
+	if err := policyv1.AddToScheme(scheme); err != nil {
+		return err
+	}
+	scheme.AddKnownTypes(internalCore,
+		&corev1.Pod{}, &corev1.PodList{}, &corev1.Binding{},
+		&corev1.PodLogOptions{}, &corev1.PodExecOptions{}, &corev1.PodAttachOptions{},
+		&corev1.PodPortForwardOptions{}, &corev1.PodProxyOptions{},
+	)
+	scheme.AddKnownTypes(internalPolicy, &policyv1.Eviction{})
+
+	// Like kube's legacy scheme: the meta types live in the core v1 group version.
+	metav1.AddToGroupVersion(scheme, schema.GroupVersion{Version: "v1"})
+	scheme.AddUnversionedTypes(schema.GroupVersion{Version: "v1"},
+		&metav1.Status{}, &metav1.APIVersions{}, &metav1.APIGroupList{}, &metav1.APIGroup{}, &metav1.APIResourceList{},
+	)
+
+	if err := podapi.AddFieldLabelConversions(scheme); err != nil {
+		return err
+	}
+	if err := podapi.AddParameterConversions(scheme); err != nil {
+		return err
+	}
+	return scheme.SetVersionPriority(corev1.SchemeGroupVersion)
+}

@@ -1,0 +1,193 @@
+package server
+
+import (
+	"fmt"
+	"net"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/sets"
+	"k8s.io/apiserver/pkg/authentication/authenticator"
+	"k8s.io/apiserver/pkg/authentication/authenticatorfactory"
+	"k8s.io/apiserver/pkg/authentication/group"
+	"k8s.io/apiserver/pkg/authentication/request/anonymous"
+	"k8s.io/apiserver/pkg/authentication/request/bearertoken"
+	unionauth "k8s.io/apiserver/pkg/authentication/request/union"
+	"k8s.io/apiserver/pkg/authentication/request/websocket"
+	"k8s.io/apiserver/pkg/authentication/token/tokenfile"
+	openapinamer "k8s.io/apiserver/pkg/endpoints/openapi"
+	genericapiserver "k8s.io/apiserver/pkg/server"
+	genericfilters "k8s.io/apiserver/pkg/server/filters"
+	serverstorage "k8s.io/apiserver/pkg/server/storage"
+	utilcompatibility "k8s.io/apiserver/pkg/util/compatibility"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+	basecompatibility "k8s.io/component-base/compatibility"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver"
+	"github.com/pod-apiserver/pod-apiserver/pkg/generated/openapi"
+	"github.com/pod-apiserver/pod-apiserver/pkg/pki"
+)
+
+// Config turns the options into a server configuration. etcdServers, when not empty, replaces
+// --etcd-servers (the embedded etcd's address); bundle supplies the generated certificates for the
+// settings the user left unset.
+func (o *Options) Config(etcdServers []string, bundle *pki.Bundle) (*apiserver.Config, error) {
+	ro := o.Recommended
+	if len(etcdServers) > 0 {
+		ro.Etcd.StorageConfig.Transport.ServerList = etcdServers
+	}
+	if bundle != nil {
+		if ro.SecureServing.ServerCert.CertKey.CertFile == "" && ro.SecureServing.ServerCert.CertKey.KeyFile == "" {
+			ro.SecureServing.ServerCert.CertKey.CertFile = bundle.ServingCertFile
+			ro.SecureServing.ServerCert.CertKey.KeyFile = bundle.ServingKeyFile
+		}
+		if ro.Authentication.ClientCert.ClientCA == "" {
+			ro.Authentication.ClientCert.ClientCA = bundle.CACertFile
+		}
+	}
+	if err := ro.SecureServing.MaybeDefaultWithSelfSignedCerts("localhost", nil, []net.IP{net.ParseIP("127.0.0.1")}); err != nil {
+		return nil, fmt.Errorf("creating self-signed certificates: %w", err)
+	}
+
+	cfg := genericapiserver.NewRecommendedConfig(apiserver.Codecs)
+	cfg.EffectiveVersion = utilcompatibility.DefaultComponentGlobalsRegistry.EffectiveVersionFor(basecompatibility.DefaultKubeComponent)
+	cfg.FeatureGate = utilcompatibility.DefaultComponentGlobalsRegistry.FeatureGateFor(basecompatibility.DefaultKubeComponent)
+
+	namer := openapinamer.NewDefinitionNamer(apiserver.OpenAPIScheme)
+	cfg.OpenAPIConfig = genericapiserver.DefaultOpenAPIConfig(openapi.GetOpenAPIDefinitions, namer)
+	cfg.OpenAPIConfig.Info.Title = "Kubernetes"
+	cfg.OpenAPIV3Config = genericapiserver.DefaultOpenAPIV3Config(openapi.GetOpenAPIDefinitions, namer)
+	cfg.OpenAPIV3Config.Info.Title = "Kubernetes"
+
+	// Streaming subresources and proxies stay open for as long as the client wants, like watches:
+	// the request timeout and the in-flight limit must not cut them.
+	cfg.LongRunningFunc = genericfilters.BasicLongRunningRequestCheck(
+		sets.NewString("watch", "proxy"),
+		sets.NewString("attach", "exec", "proxy", "log", "portforward"),
+	)
+
+	if err := o.applyStorage(&cfg.Config); err != nil {
+		return nil, err
+	}
+	if err := ro.EgressSelector.ApplyTo(&cfg.Config); err != nil {
+		return nil, err
+	}
+	if err := ro.Traces.ApplyTo(cfg.Config.EgressSelector, &cfg.Config); err != nil {
+		return nil, err
+	}
+	if err := ro.SecureServing.ApplyToConfig(&cfg.Config); err != nil {
+		return nil, err
+	}
+	if err := o.applyAuthentication(&cfg.Config); err != nil {
+		return nil, err
+	}
+	if err := ro.Authorization.ApplyTo(&cfg.Config.Authorization); err != nil {
+		return nil, err
+	}
+	if err := ro.Audit.ApplyTo(&cfg.Config); err != nil {
+		return nil, err
+	}
+	if err := ro.Features.ApplyTo(&cfg.Config, nil, nil); err != nil {
+		return nil, err
+	}
+	return &apiserver.Config{GenericConfig: cfg}, nil
+}
+
+// applyStorage stores pods as kube-apiserver does: protobuf, storage version v1, under
+// <prefix>/pods. The simple storage factory of the recommended options would ignore the media type.
+func (o *Options) applyStorage(cfg *genericapiserver.Config) error {
+	etcd := o.Recommended.Etcd
+	resourceConfig := serverstorage.NewResourceConfig()
+	resourceConfig.EnableVersions(corev1.SchemeGroupVersion)
+	factory := serverstorage.NewDefaultStorageFactory(
+		etcd.StorageConfig,
+		etcd.DefaultStorageMediaType,
+		apiserver.Codecs,
+		serverstorage.NewDefaultResourceEncodingConfigForEffectiveVersion(apiserver.Scheme, cfg.EffectiveVersion),
+		resourceConfig,
+		nil,
+	)
+	return etcd.ApplyWithStorageFactoryTo(factory, cfg)
+}
+
+// applyAuthentication builds the request authenticator: client certificates, a static token file,
+// front-proxy headers and delegated token review when configured, and anonymous access only when
+// asked for. The delegating options alone always allow anonymous requests.
+func (o *Options) applyAuthentication(cfg *genericapiserver.Config) error {
+	authn := o.Recommended.Authentication
+	delegating := authenticatorfactory.DelegatingAuthenticatorConfig{
+		CacheTTL:                 authn.CacheTTL,
+		WebhookRetryBackoff:      authn.WebhookRetryBackoff,
+		TokenAccessReviewTimeout: authn.TokenRequestTimeout,
+	}
+	if authn.RemoteKubeConfigFile != "" {
+		restConfig, err := clientcmd.BuildConfigFromFlags("", authn.RemoteKubeConfigFile)
+		if err != nil {
+			return fmt.Errorf("loading --authentication-kubeconfig: %w", err)
+		}
+		client, err := kubernetes.NewForConfig(restConfig)
+		if err != nil {
+			return err
+		}
+		delegating.TokenAccessReviewClient = client.AuthenticationV1()
+	}
+	if authn.ClientCert.ClientCA != "" {
+		caProvider, err := authn.ClientCert.GetClientCAContentProvider()
+		if err != nil {
+			return fmt.Errorf("loading --client-ca-file: %w", err)
+		}
+		delegating.ClientCertificateCAContentProvider = caProvider
+		if err := cfg.Authentication.ApplyClientCert(caProvider, cfg.SecureServing); err != nil {
+			return err
+		}
+	}
+	if authn.RequestHeader.ClientCAFile != "" {
+		requestHeader, err := authn.RequestHeader.ToAuthenticationRequestHeaderConfig()
+		if err != nil {
+			return err
+		}
+		delegating.RequestHeaderConfig = requestHeader
+		cfg.Authentication.RequestHeaderConfig = requestHeader
+		if err := cfg.Authentication.ApplyClientCert(requestHeader.CAContentProvider, cfg.SecureServing); err != nil {
+			return err
+		}
+	}
+
+	var authenticators []authenticator.Request
+	if o.TokenAuthFile != "" {
+		tokens, err := tokenfile.NewCSV(o.TokenAuthFile)
+		if err != nil {
+			return fmt.Errorf("loading --token-auth-file: %w", err)
+		}
+		authenticators = append(authenticators,
+			group.NewAuthenticatedGroupAdder(bearertoken.New(tokens)),
+			group.NewAuthenticatedGroupAdder(websocket.NewProtocolAuthenticator(tokens)))
+	}
+	if delegating.ClientCertificateCAContentProvider != nil || delegating.RequestHeaderConfig != nil || delegating.TokenAccessReviewClient != nil {
+		delegated, securityDefinitions, err := delegating.New()
+		if err != nil {
+			return err
+		}
+		authenticators = append(authenticators, delegated)
+		if o.Recommended.Authentication != nil && securityDefinitions != nil {
+			cfg.OpenAPIConfig.SecurityDefinitions = securityDefinitions
+		}
+	}
+	var result authenticator.Request
+	if len(authenticators) > 0 {
+		result = unionauth.New(authenticators...)
+	}
+	if o.AnonymousAuth {
+		anon := anonymous.NewAuthenticator(nil)
+		if result == nil {
+			result = anon
+		} else {
+			result = unionauth.NewFailOnError(result, anon)
+		}
+	}
+	if result == nil {
+		return fmt.Errorf("no authentication method configured: give --client-ca-file, --token-auth-file or --anonymous-auth")
+	}
+	cfg.Authentication.Authenticator = result
+	return nil
+}

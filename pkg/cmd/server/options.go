@@ -1,0 +1,143 @@
+// Package server holds the pod-apiserver command: its flags, how they turn into a server
+// configuration, and the run loop that ties the server to its etcd.
+package server
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	genericoptions "k8s.io/apiserver/pkg/server/options"
+	utilcompatibility "k8s.io/apiserver/pkg/util/compatibility"
+	cliflag "k8s.io/component-base/cli/flag"
+	logsapi "k8s.io/component-base/logs/api/v1"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver"
+)
+
+const (
+	defaultEtcdPathPrefix = "/registry"
+	defaultSecurePort     = 6443
+	protobufMediaType     = "application/vnd.kubernetes.protobuf"
+)
+
+// Options are everything a user can set on the command line.
+type Options struct {
+	// DataDir holds the embedded etcd, the generated certificates and the admin kubeconfig.
+	DataDir string
+	// TokenAuthFile is a static token file (token,user,uid,"group1,group2") as kube-apiserver reads it.
+	TokenAuthFile string
+	// AnonymousAuth lets requests without credentials through as system:anonymous.
+	AnonymousAuth bool
+	// EmbeddedEtcdUnsafeNoFsync speeds up the embedded etcd at the cost of durability (tests only).
+	EmbeddedEtcdUnsafeNoFsync bool
+
+	Recommended *genericoptions.RecommendedOptions
+	Logs        *logsapi.LoggingConfiguration
+}
+
+// NewOptions returns the defaults: embedded etcd under ./pod-apiserver-data, HTTPS on
+// 127.0.0.1:6443, client certificates from the generated CA, protobuf storage.
+func NewOptions() *Options {
+	storageVersion := apiserver.Codecs.LegacyCodec(corev1.SchemeGroupVersion)
+	recommended := genericoptions.NewRecommendedOptions(defaultEtcdPathPrefix, storageVersion)
+	recommended.Etcd.DefaultStorageMediaType = protobufMediaType
+	recommended.Etcd.StorageConfig.EncodeVersioner = schema.GroupVersions{corev1.SchemeGroupVersion}
+	recommended.SecureServing.BindPort = defaultSecurePort
+	recommended.SecureServing.BindAddress = net.ParseIP("127.0.0.1")
+	// A standalone server has no kube-apiserver to look up client CAs or delegate to.
+	recommended.Authentication.RemoteKubeConfigFileOptional = true
+	recommended.Authentication.SkipInClusterLookup = true
+	recommended.Authorization.RemoteKubeConfigFileOptional = true
+	// Priority and fairness needs the flowcontrol API of a full control plane; max-in-flight
+	// limits apply instead.
+	recommended.Features.EnablePriorityAndFairness = false
+	// No Nodes, Namespaces or webhook configurations are served, so neither the core API client nor
+	// the generic admission chain (built on those) has anything to read.
+	recommended.CoreAPI = nil
+	recommended.Admission = nil
+	return &Options{
+		DataDir:     "pod-apiserver-data",
+		Recommended: recommended,
+		Logs:        logsapi.NewLoggingConfiguration(),
+	}
+}
+
+// Flags groups the flags for help output, as kube components do.
+func (o *Options) Flags() cliflag.NamedFlagSets {
+	var fss cliflag.NamedFlagSets
+	fs := fss.FlagSet("pod-apiserver")
+	fs.StringVar(&o.DataDir, "data-dir", o.DataDir, "Directory for the embedded etcd's data, the generated certificates and the admin kubeconfig.")
+	fs.StringVar(&o.TokenAuthFile, "token-auth-file", o.TokenAuthFile, "If set, the file that will be used to secure the secure port of the API server via token authentication (lines of token,user,uid,\"group1,group2\").")
+	fs.BoolVar(&o.AnonymousAuth, "anonymous-auth", o.AnonymousAuth, "Enables anonymous requests to the secure port. Requests that are not rejected by another authentication method are treated as anonymous requests, with a username of system:anonymous and a group of system:unauthenticated.")
+	fs.BoolVar(&o.EmbeddedEtcdUnsafeNoFsync, "embedded-etcd-unsafe-no-fsync", o.EmbeddedEtcdUnsafeNoFsync, "Disable fsync in the embedded etcd. Loses data on a crash; for tests only.")
+	_ = fs.MarkHidden("embedded-etcd-unsafe-no-fsync")
+
+	o.Recommended.Etcd.AddFlags(fss.FlagSet("etcd"))
+	o.Recommended.SecureServing.AddFlags(fss.FlagSet("secure serving"))
+	o.Recommended.Authentication.AddFlags(fss.FlagSet("authentication"))
+	o.Recommended.Authorization.AddFlags(fss.FlagSet("authorization"))
+	o.Recommended.Audit.AddFlags(fss.FlagSet("auditing"))
+	o.Recommended.Features.AddFlags(fss.FlagSet("features"))
+	o.Recommended.EgressSelector.AddFlags(fss.FlagSet("egress selector"))
+	o.Recommended.Traces.AddFlags(fss.FlagSet("traces"))
+	logsapi.AddFlags(o.Logs, fss.FlagSet("logs"))
+	utilcompatibility.DefaultComponentGlobalsRegistry.AddFlags(fss.FlagSet("global"))
+	return fss
+}
+
+// UsesEmbeddedEtcd tells whether the server must start its own etcd: it does unless
+// --etcd-servers names one.
+func (o *Options) UsesEmbeddedEtcd() bool {
+	return len(o.Recommended.Etcd.StorageConfig.Transport.ServerList) == 0
+}
+
+// CertificatesDir is where generated certificates are kept.
+func (o *Options) CertificatesDir() string { return filepath.Join(o.DataDir, "pki") }
+
+// EmbeddedEtcdDir is where the embedded etcd keeps its data.
+func (o *Options) EmbeddedEtcdDir() string { return filepath.Join(o.DataDir, "etcd") }
+
+// AdminKubeconfigPath is where the admin kubeconfig is written.
+func (o *Options) AdminKubeconfigPath() string { return filepath.Join(o.DataDir, "admin.kubeconfig") }
+
+// ServerURL is the address clients on this machine use to reach the server.
+func (o *Options) ServerURL() string {
+	host := "127.0.0.1"
+	if ip := o.Recommended.SecureServing.BindAddress; ip != nil && !ip.IsUnspecified() {
+		host = ip.String()
+	}
+	return "https://" + net.JoinHostPort(host, strconv.Itoa(o.Recommended.SecureServing.BindPort))
+}
+
+// Validate checks the flags; an embedded etcd stands in for missing --etcd-servers.
+func (o *Options) Validate() error {
+	var errs []error
+	if o.DataDir == "" {
+		errs = append(errs, fmt.Errorf("--data-dir must not be empty"))
+	}
+	etcd := *o.Recommended.Etcd
+	if o.UsesEmbeddedEtcd() {
+		etcd.StorageConfig.Transport.ServerList = []string{"unix://embedded"}
+	}
+	errs = append(errs, etcd.Validate()...)
+	errs = append(errs, o.Recommended.SecureServing.Validate()...)
+	errs = append(errs, o.Recommended.Authentication.Validate()...)
+	errs = append(errs, o.Recommended.Authorization.Validate()...)
+	errs = append(errs, o.Recommended.Audit.Validate()...)
+	errs = append(errs, o.Recommended.Features.Validate()...)
+	errs = append(errs, utilcompatibility.DefaultComponentGlobalsRegistry.Validate()...)
+	if o.TokenAuthFile != "" {
+		if _, err := os.Stat(o.TokenAuthFile); err != nil {
+			errs = append(errs, fmt.Errorf("--token-auth-file: %w", err))
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("invalid options: %v", errs)
+	}
+	return nil
+}

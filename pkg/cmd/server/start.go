@@ -1,0 +1,135 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+
+	"github.com/spf13/cobra"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	utilcompatibility "k8s.io/apiserver/pkg/util/compatibility"
+	utilfeature "k8s.io/apiserver/pkg/util/feature"
+	cliflag "k8s.io/component-base/cli/flag"
+	"k8s.io/component-base/cli/globalflag"
+	"k8s.io/component-base/logs"
+	logsapi "k8s.io/component-base/logs/api/v1"
+	"k8s.io/component-base/term"
+	"k8s.io/component-base/version/verflag"
+	"k8s.io/klog/v2"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/embeddedetcd"
+	"github.com/pod-apiserver/pod-apiserver/pkg/pki"
+	genericapiserver "k8s.io/apiserver/pkg/server"
+
+	// Registers the JSON log format for --logging-format=json.
+	_ "k8s.io/component-base/logs/json/register"
+)
+
+func init() {
+	// Logging features (such as contextual logging) are switched with --feature-gates.
+	utilruntime.Must(logsapi.AddFeatureGates(utilfeature.DefaultMutableFeatureGate))
+}
+
+// NewCommand returns the pod-apiserver command; it runs until ctx is cancelled.
+func NewCommand(ctx context.Context) *cobra.Command {
+	o := NewOptions()
+	cmd := &cobra.Command{
+		Use:   "pod-apiserver",
+		Short: "A Kubernetes-compatible API server for core/v1 Pods, stored in etcd",
+		Long: `pod-apiserver serves the core/v1 Pod API at /api/v1 as kube-apiserver does, so that kubectl
+and client-go work against it. With no flags it starts an embedded etcd in --data-dir, serves HTTPS
+on 127.0.0.1:6443 and writes an admin kubeconfig into --data-dir.`,
+		SilenceUsage: true,
+		PersistentPreRunE: func(*cobra.Command, []string) error {
+			// Feature gates and the emulated version must be settled right after flag parsing,
+			// before anything reads them.
+			return utilcompatibility.DefaultComponentGlobalsRegistry.Set()
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			verflag.PrintAndExitIfRequested()
+			if len(args) != 0 {
+				return fmt.Errorf("unexpected arguments: %q", args)
+			}
+			if err := logsapi.ValidateAndApply(o.Logs, utilcompatibility.DefaultComponentGlobalsRegistry.FeatureGateFor("kube")); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return Run(ctx, o, func(kubeconfig string) {
+				fmt.Fprintf(cmd.OutOrStdout(), "pod-apiserver is serving at %s\nadmin kubeconfig: %s\n", o.ServerURL(), kubeconfig)
+			})
+		},
+	}
+	fss := o.Flags()
+	verflag.AddFlags(fss.FlagSet("global"))
+	globalflag.AddGlobalFlags(fss.FlagSet("global"), cmd.Name(), logs.SkipLoggingConfigurationFlags())
+	for _, fs := range fss.FlagSets {
+		cmd.Flags().AddFlagSet(fs)
+	}
+	cols, _, _ := term.TerminalSize(cmd.OutOrStdout())
+	cliflag.SetUsageAndHelpFunc(cmd, fss, cols)
+	return cmd
+}
+
+// Run starts etcd (unless external), the certificates and the server, and blocks until ctx is
+// cancelled and the server has drained. ready is called once the server answers requests.
+func Run(ctx context.Context, o *Options, ready func(kubeconfig string)) error {
+	bundle, err := pki.EnsureBundle(o.CertificatesDir(), servingHosts(), servingIPs(o))
+	if err != nil {
+		return fmt.Errorf("preparing certificates: %w", err)
+	}
+
+	var etcdServers []string
+	if o.UsesEmbeddedEtcd() {
+		etcd, err := embeddedetcd.Start(embeddedetcd.Config{Dir: o.EmbeddedEtcdDir(), UnsafeNoFsync: o.EmbeddedEtcdUnsafeNoFsync})
+		if err != nil {
+			return err
+		}
+		// Deferred first, so it runs last: etcd must outlive the server's in-flight requests.
+		defer etcd.Close()
+		etcdServers = []string{etcd.ClientURL()}
+		go func() {
+			if err, ok := <-etcd.Err(); ok && err != nil {
+				klog.ErrorS(err, "Embedded etcd failed")
+			}
+		}()
+	}
+
+	config, err := o.Config(etcdServers, bundle)
+	if err != nil {
+		return err
+	}
+	server, err := config.Complete().New()
+	if err != nil {
+		return err
+	}
+	kubeconfig := o.AdminKubeconfigPath()
+	if err := pki.WriteAdminKubeconfig(kubeconfig, o.ServerURL(), bundle); err != nil {
+		return fmt.Errorf("writing admin kubeconfig: %w", err)
+	}
+	if ready != nil {
+		server.GenericAPIServer.AddPostStartHookOrDie("announce-kubeconfig", func(genericapiserver.PostStartHookContext) error {
+			ready(kubeconfig)
+			return nil
+		})
+	}
+	return server.GenericAPIServer.PrepareRun().RunWithContext(ctx)
+}
+
+func servingHosts() []string {
+	hosts := []string{"localhost"}
+	if name, err := os.Hostname(); err == nil && name != "" {
+		hosts = append(hosts, name)
+	}
+	return hosts
+}
+
+func servingIPs(o *Options) []net.IP {
+	ips := []net.IP{net.ParseIP("127.0.0.1"), net.IPv6loopback}
+	if ip := o.Recommended.SecureServing.BindAddress; ip != nil && !ip.IsUnspecified() {
+		ips = append(ips, ip)
+	}
+	return ips
+}

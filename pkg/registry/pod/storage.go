@@ -1,0 +1,115 @@
+package pod
+
+import (
+	"context"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apiserver/pkg/registry/generic"
+	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
+	"k8s.io/apiserver/pkg/registry/rest"
+	"k8s.io/apiserver/pkg/storage"
+	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
+
+	podapi "github.com/pod-apiserver/pod-apiserver/pkg/api/pod"
+	podprinters "github.com/pod-apiserver/pod-apiserver/pkg/printers/pod"
+)
+
+// Storage holds one REST object per served pods endpoint.
+type Storage struct {
+	Pod    *REST
+	Status *StatusREST
+}
+
+// REST serves the pods resource itself.
+type REST struct {
+	*genericregistry.Store
+}
+
+// ShortNames lets kubectl accept "po".
+func (*REST) ShortNames() []string { return []string{"po"} }
+
+// Categories puts pods in "kubectl get all".
+func (*REST) Categories() []string { return []string{"all"} }
+
+// NewStorage builds the pods registry over the storage that optsGetter describes (etcd, with the
+// watch cache when enabled).
+func NewStorage(scheme *runtime.Scheme, optsGetter generic.RESTOptionsGetter) (*Storage, error) {
+	strategy := Strategy(scheme)
+	store := &genericregistry.Store{
+		NewFunc:                   func() runtime.Object { return &corev1.Pod{} },
+		NewListFunc:               func() runtime.Object { return &corev1.PodList{} },
+		PredicateFunc:             podapi.MatchPod,
+		DefaultQualifiedResource:  corev1.Resource("pods"),
+		SingularQualifiedResource: corev1.Resource("pod"),
+
+		CreateStrategy:      strategy,
+		UpdateStrategy:      strategy,
+		DeleteStrategy:      strategy,
+		ResetFieldsStrategy: strategy,
+		ReturnDeletedObject: true,
+
+		TableConvertor: podprinters.TableConvertor{},
+	}
+	options := &generic.StoreOptions{
+		RESTOptions: optsGetter,
+		AttrFunc:    podapi.GetAttrs,
+		TriggerFunc: map[string]storage.IndexerFunc{"spec.nodeName": podapi.NodeNameTriggerFunc},
+		Indexers:    podapi.Indexers(),
+	}
+	if err := store.CompleteWithOptions(options); err != nil {
+		return nil, err
+	}
+
+	// The status endpoint shares the store (and so the etcd client and watch cache) and differs
+	// only in how updates are prepared and validated.
+	statusStore := *store
+	statusStrategy := StatusStrategy(scheme)
+	statusStore.UpdateStrategy = statusStrategy
+	statusStore.ResetFieldsStrategy = statusStrategy
+
+	return &Storage{
+		Pod:    &REST{store},
+		Status: &StatusREST{store: &statusStore},
+	}, nil
+}
+
+// StatusREST serves pods/status.
+type StatusREST struct {
+	store *genericregistry.Store
+}
+
+// New returns an empty pod.
+func (r *StatusREST) New() runtime.Object { return &corev1.Pod{} }
+
+// Destroy does nothing: the main pods REST owns the shared storage.
+func (r *StatusREST) Destroy() {}
+
+// Get returns the pod, whose status is part of it.
+func (r *StatusREST) Get(ctx context.Context, name string, options *metav1.GetOptions) (runtime.Object, error) {
+	return r.store.Get(ctx, name, options)
+}
+
+// Update writes the status of a pod. Creating through the status endpoint is never allowed.
+func (r *StatusREST) Update(ctx context.Context, name string, objInfo rest.UpdatedObjectInfo, createValidation rest.ValidateObjectFunc, updateValidation rest.ValidateObjectUpdateFunc, forceAllowCreate bool, options *metav1.UpdateOptions) (runtime.Object, bool, error) {
+	return r.store.Update(ctx, name, objInfo, createValidation, updateValidation, false, options)
+}
+
+// GetResetFields tells server-side apply which fields the status endpoint ignores.
+func (r *StatusREST) GetResetFields() map[fieldpath.APIVersion]*fieldpath.Set {
+	return r.store.GetResetFields()
+}
+
+// ConvertToTable prints the pod as the main endpoint does.
+func (r *StatusREST) ConvertToTable(ctx context.Context, object runtime.Object, tableOptions runtime.Object) (*metav1.Table, error) {
+	return r.store.ConvertToTable(ctx, object, tableOptions)
+}
+
+var (
+	_ rest.StandardStorage     = &REST{}
+	_ rest.ShortNamesProvider  = &REST{}
+	_ rest.CategoriesProvider  = &REST{}
+	_ rest.Patcher             = &StatusREST{}
+	_ rest.ResetFieldsStrategy = &StatusREST{}
+)

@@ -1,0 +1,155 @@
+// Package pod holds the registry of the pods resource: the strategies that give each endpoint its
+// semantics and the REST storage objects that wire them to etcd.
+package pod
+
+import (
+	"context"
+
+	corev1 "k8s.io/api/core/v1"
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/apiserver/pkg/registry/rest"
+	"k8s.io/apiserver/pkg/storage/names"
+	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/validation"
+)
+
+// podStrategy implements the main pods endpoint: create, update and delete.
+type podStrategy struct {
+	runtime.ObjectTyper
+	names.NameGenerator
+}
+
+// Strategy is the strategy of the pods endpoint.
+func Strategy(typer runtime.ObjectTyper) podStrategy {
+	return podStrategy{ObjectTyper: typer, NameGenerator: names.SimpleNameGenerator}
+}
+
+func (podStrategy) NamespaceScoped() bool { return true }
+
+// GetResetFields keeps server-side apply from recording status ownership on the main endpoint,
+// where status writes are ignored.
+func (podStrategy) GetResetFields() map[fieldpath.APIVersion]*fieldpath.Set {
+	return map[fieldpath.APIVersion]*fieldpath.Set{
+		"v1": fieldpath.NewSet(fieldpath.MakePathOrDie("status")),
+	}
+}
+
+func (podStrategy) PrepareForCreate(ctx context.Context, obj runtime.Object) {
+	pod := obj.(*corev1.Pod)
+	pod.Generation = 1
+	// Status belongs to the kubelet and the scheduler; a client cannot create a pod in a state.
+	pod.Status = corev1.PodStatus{Phase: corev1.PodPending}
+}
+
+func (podStrategy) PrepareForUpdate(ctx context.Context, obj, old runtime.Object) {
+	newPod := obj.(*corev1.Pod)
+	oldPod := old.(*corev1.Pod)
+	newPod.Status = oldPod.Status
+	if !apiequality.Semantic.DeepEqual(newPod.Spec, oldPod.Spec) {
+		newPod.Generation = oldPod.Generation + 1
+	}
+}
+
+func (podStrategy) Validate(ctx context.Context, obj runtime.Object) field.ErrorList {
+	return validation.ValidatePodCreate(obj.(*corev1.Pod))
+}
+
+func (podStrategy) WarningsOnCreate(ctx context.Context, obj runtime.Object) []string {
+	return validation.WarningsOnCreate(obj.(*corev1.Pod))
+}
+
+func (podStrategy) Canonicalize(obj runtime.Object) {}
+
+func (podStrategy) AllowCreateOnUpdate(ctx context.Context) bool { return false }
+
+func (podStrategy) ValidateUpdate(ctx context.Context, obj, old runtime.Object) field.ErrorList {
+	return validation.ValidatePodUpdate(obj.(*corev1.Pod), old.(*corev1.Pod))
+}
+
+func (podStrategy) WarningsOnUpdate(ctx context.Context, obj, old runtime.Object) []string {
+	return nil
+}
+
+func (podStrategy) AllowUnconditionalUpdate(ctx context.Context) bool { return true }
+
+// CheckGracefulDelete picks the grace period of a delete. A pod that no kubelet runs (unscheduled)
+// or that has finished has nothing to stop, so it goes at once instead of waiting for a kubelet
+// that will never confirm.
+func (podStrategy) CheckGracefulDelete(ctx context.Context, obj runtime.Object, options *metav1.DeleteOptions) bool {
+	if options == nil {
+		return false
+	}
+	pod := obj.(*corev1.Pod)
+	var period int64
+	switch {
+	case options.GracePeriodSeconds != nil:
+		period = *options.GracePeriodSeconds
+	case pod.Spec.TerminationGracePeriodSeconds != nil:
+		period = *pod.Spec.TerminationGracePeriodSeconds
+	}
+	if pod.Spec.NodeName == "" || pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed {
+		period = 0
+	}
+	// A negative period would be read as "delete now" by some clients and "never" by others;
+	// kube settles on the shortest real grace.
+	if period < 0 {
+		period = 1
+	}
+	options.GracePeriodSeconds = &period
+	return true
+}
+
+// podStatusStrategy implements pods/status: only status (and metadata) may change there.
+type podStatusStrategy struct {
+	podStrategy
+}
+
+// StatusStrategy is the strategy of the pods/status endpoint.
+func StatusStrategy(typer runtime.ObjectTyper) podStatusStrategy {
+	return podStatusStrategy{Strategy(typer)}
+}
+
+func (podStatusStrategy) GetResetFields() map[fieldpath.APIVersion]*fieldpath.Set {
+	return map[fieldpath.APIVersion]*fieldpath.Set{
+		"v1": fieldpath.NewSet(
+			fieldpath.MakePathOrDie("spec"),
+			fieldpath.MakePathOrDie("metadata", "deletionTimestamp"),
+			fieldpath.MakePathOrDie("metadata", "ownerReferences"),
+		),
+	}
+}
+
+func (podStatusStrategy) PrepareForUpdate(ctx context.Context, obj, old runtime.Object) {
+	newPod := obj.(*corev1.Pod)
+	oldPod := old.(*corev1.Pod)
+	newPod.Spec = oldPod.Spec
+	// The generic update restores the stored deletionTimestamp; clearing it here keeps a status
+	// writer from setting one.
+	newPod.DeletionTimestamp = nil
+	newPod.OwnerReferences = oldPod.OwnerReferences
+	if newPod.Status.QOSClass == "" {
+		newPod.Status.QOSClass = oldPod.Status.QOSClass
+	}
+}
+
+func (podStatusStrategy) ValidateUpdate(ctx context.Context, obj, old runtime.Object) field.ErrorList {
+	return validation.ValidatePodStatusUpdate(obj.(*corev1.Pod), old.(*corev1.Pod))
+}
+
+func (podStatusStrategy) WarningsOnUpdate(ctx context.Context, obj, old runtime.Object) []string {
+	return nil
+}
+
+var (
+	_ rest.RESTCreateStrategy         = podStrategy{}
+	_ rest.RESTUpdateStrategy         = podStrategy{}
+	_ rest.RESTDeleteStrategy         = podStrategy{}
+	_ rest.RESTGracefulDeleteStrategy = podStrategy{}
+	_ rest.ResetFieldsStrategy        = podStrategy{}
+	_ rest.RESTUpdateStrategy         = podStatusStrategy{}
+	_ rest.ResetFieldsStrategy        = podStatusStrategy{}
+)
