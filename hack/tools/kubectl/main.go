@@ -1,0 +1,26 @@
+// Command kubectl is upstream kubectl rebuilt from the k8s.io/kubectl module,
+// because k8s.io/kubectl ships no main package and prebuilt binaries cannot be
+// downloaded in CI. It mirrors cmd/kubectl in k8s.io/kubernetes.
+package main
+
+import (
+	"os"
+
+	"k8s.io/component-base/cli"
+	"k8s.io/component-base/logs"
+	"k8s.io/kubectl/pkg/cmd"
+	"k8s.io/kubectl/pkg/cmd/util"
+
+	// Registers exec/OIDC auth providers so kubeconfigs that use them work.
+	_ "k8s.io/client-go/plugin/pkg/client/auth"
+)
+
+func main() {
+	// Verbosity must be known before command construction, which already logs
+	// (plugin lookup, .kuberc parsing) before cobra has parsed any flags.
+	logs.GlogSetter(cmd.GetLogVerbosity(os.Args)) //nolint:errcheck
+	command := cmd.NewDefaultKubectlCommand()
+	if err := cli.RunNoErrOutput(command); err != nil {
+		util.CheckErr(err)
+	}
+}
