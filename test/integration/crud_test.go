@@ -1,0 +1,67 @@
+package integration
+
+import (
+	"context"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/pod-apiserver/pod-apiserver/test/integration/framework"
+)
+
+func newPod(name string) *corev1.Pod {
+	return &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{"app": "demo"}},
+		Spec: corev1.PodSpec{
+			Containers: []corev1.Container{{Name: "app", Image: "busybox:1.36"}},
+		},
+	}
+}
+
+func TestTypedClientCRUD(t *testing.T) {
+	ts := framework.Start(t)
+	ctx := context.Background()
+	pods := ts.Client(t).CoreV1().Pods("default")
+
+	created, err := pods.Create(ctx, newPod("crud"), metav1.CreateOptions{})
+	if err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	if created.UID == "" || created.CreationTimestamp.IsZero() || created.Generation != 1 {
+		t.Errorf("create did not set uid, creationTimestamp and generation 1: %+v", created.ObjectMeta)
+	}
+	if created.Status.Phase != corev1.PodPending {
+		t.Errorf("phase = %q, want Pending", created.Status.Phase)
+	}
+	if _, err := pods.Create(ctx, newPod("crud"), metav1.CreateOptions{}); !apierrors.IsAlreadyExists(err) {
+		t.Errorf("second create: got %v, want AlreadyExists", err)
+	}
+
+	got, err := pods.Get(ctx, "crud", metav1.GetOptions{})
+	if err != nil {
+		t.Fatalf("get: %v", err)
+	}
+	got.Spec.Containers[0].Image = "busybox:1.37"
+	got.Labels["tier"] = "web"
+	updated, err := pods.Update(ctx, got, metav1.UpdateOptions{})
+	if err != nil {
+		t.Fatalf("update: %v", err)
+	}
+	if updated.Generation != 2 || updated.Spec.Containers[0].Image != "busybox:1.37" {
+		t.Errorf("update: generation %d image %q", updated.Generation, updated.Spec.Containers[0].Image)
+	}
+
+	list, err := pods.List(ctx, metav1.ListOptions{})
+	if err != nil || len(list.Items) != 1 {
+		t.Fatalf("list: %v items, err %v", len(list.Items), err)
+	}
+
+	if err := pods.Delete(ctx, "crud", metav1.DeleteOptions{}); err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	if _, err := pods.Get(ctx, "crud", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("get after delete (unscheduled pods go at once): got %v, want NotFound", err)
+	}
+}
