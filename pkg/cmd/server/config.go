@@ -18,10 +18,8 @@ import (
 	genericapiserver "k8s.io/apiserver/pkg/server"
 	genericfilters "k8s.io/apiserver/pkg/server/filters"
 	serverstorage "k8s.io/apiserver/pkg/server/storage"
-	utilcompatibility "k8s.io/apiserver/pkg/util/compatibility"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
-	basecompatibility "k8s.io/component-base/compatibility"
 
 	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver"
 	"github.com/pod-apiserver/pod-apiserver/pkg/generated/openapi"
@@ -50,8 +48,9 @@ func (o *Options) Config(etcdServers []string, bundle *pki.Bundle) (*apiserver.C
 	}
 
 	cfg := genericapiserver.NewRecommendedConfig(apiserver.Codecs)
-	cfg.EffectiveVersion = utilcompatibility.DefaultComponentGlobalsRegistry.EffectiveVersionFor(basecompatibility.DefaultKubeComponent)
-	cfg.FeatureGate = utilcompatibility.DefaultComponentGlobalsRegistry.FeatureGateFor(basecompatibility.DefaultKubeComponent)
+	if err := o.ServerRun.ApplyTo(&cfg.Config); err != nil {
+		return nil, err
+	}
 
 	namer := openapinamer.NewDefinitionNamer(apiserver.OpenAPIScheme)
 	cfg.OpenAPIConfig = genericapiserver.DefaultOpenAPIConfig(openapi.GetOpenAPIDefinitions, namer)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -36,6 +37,7 @@ type Options struct {
 	// EmbeddedEtcdUnsafeNoFsync speeds up the embedded etcd at the cost of durability (tests only).
 	EmbeddedEtcdUnsafeNoFsync bool
 
+	ServerRun   *genericoptions.ServerRunOptions
 	Recommended *genericoptions.RecommendedOptions
 	Logs        *logsapi.LoggingConfiguration
 }
@@ -60,8 +62,13 @@ func NewOptions() *Options {
 	// the generic admission chain (built on those) has anything to read.
 	recommended.CoreAPI = nil
 	recommended.Admission = nil
+	serverRun := genericoptions.NewServerRunOptions()
+	// Open watches would otherwise hold a SIGTERM for the whole shutdown timeout (a minute):
+	// give them a short grace and then close them, so clients reconnect elsewhere promptly.
+	serverRun.ShutdownWatchTerminationGracePeriod = 5 * time.Second
 	return &Options{
 		DataDir:     "pod-apiserver-data",
+		ServerRun:   serverRun,
 		Recommended: recommended,
 		Logs:        logsapi.NewLoggingConfiguration(),
 	}
@@ -77,6 +84,7 @@ func (o *Options) Flags() cliflag.NamedFlagSets {
 	fs.BoolVar(&o.EmbeddedEtcdUnsafeNoFsync, "embedded-etcd-unsafe-no-fsync", o.EmbeddedEtcdUnsafeNoFsync, "Disable fsync in the embedded etcd. Loses data on a crash; for tests only.")
 	_ = fs.MarkHidden("embedded-etcd-unsafe-no-fsync")
 
+	o.ServerRun.AddUniversalFlags(fss.FlagSet("generic"))
 	o.Recommended.Etcd.AddFlags(fss.FlagSet("etcd"))
 	o.Recommended.SecureServing.AddFlags(fss.FlagSet("secure serving"))
 	o.Recommended.Authentication.AddFlags(fss.FlagSet("authentication"))
@@ -124,6 +132,7 @@ func (o *Options) Validate() error {
 	if o.UsesEmbeddedEtcd() {
 		etcd.StorageConfig.Transport.ServerList = []string{"unix://embedded"}
 	}
+	errs = append(errs, o.ServerRun.Validate()...)
 	errs = append(errs, etcd.Validate()...)
 	errs = append(errs, o.Recommended.SecureServing.Validate()...)
 	errs = append(errs, o.Recommended.Authentication.Validate()...)

@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -55,13 +56,19 @@ func Start(t testing.TB, customize ...func(*server.Options)) *TestServer {
 // StartInDir runs a pod-apiserver on dataDir until the test ends.
 func StartInDir(t testing.TB, dataDir string, customize ...func(*server.Options)) *TestServer {
 	t.Helper()
+	return StartAt(t, dataDir, 0, customize...)
+}
+
+// StartAt runs a pod-apiserver on dataDir and the given loopback port (0 picks a free one).
+func StartAt(t testing.TB, dataDir string, port int, customize ...func(*server.Options)) *TestServer {
+	t.Helper()
 	settleGlobals.Do(func() {
 		if err := utilcompatibility.DefaultComponentGlobalsRegistry.Set(); err != nil {
 			t.Fatalf("settling feature gates: %v", err)
 		}
 	})
 
-	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	listener, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
 	if err != nil {
 		t.Fatalf("listening: %v", err)
 	}
@@ -137,6 +144,20 @@ func (ts *TestServer) waitReady(t testing.TB) error {
 		return status == 200, nil
 	})
 }
+
+// Port is the port the server listens on.
+func (ts *TestServer) Port() int { return ts.Options.Recommended.SecureServing.BindPort }
+
+// EtcdEndpoint is where the server's etcd answers: the embedded member's socket or the external etcd.
+func (ts *TestServer) EtcdEndpoint() string {
+	if endpoint := os.Getenv(ExternalEtcdEnv); endpoint != "" {
+		return endpoint
+	}
+	return "unix://" + filepath.Join(ts.Options.EmbeddedEtcdDir(), "client.sock")
+}
+
+// EtcdPrefix is the key prefix under which the server stores its objects.
+func (ts *TestServer) EtcdPrefix() string { return ts.Options.Recommended.Etcd.StorageConfig.Prefix }
 
 // Stop drains the server and closes its etcd; it is safe to call more than once.
 func (ts *TestServer) Stop(t testing.TB) {

@@ -1,0 +1,46 @@
+# pod-apiserver: build, run and test. Every target installs what it needs from Go modules.
+
+GO        ?= go
+BIN       := $(CURDIR)/_output/bin
+# The tests run the pinned kubectl and etcd builds, not whatever else is on PATH.
+export PATH := $(BIN):$(PATH)
+
+.PHONY: all build run tools test test-unit test-integration test-external-etcd test-e2e verify update-openapi clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN)/pod-apiserver ./cmd/pod-apiserver
+
+## run: start the server on its embedded etcd; it prints where its admin kubeconfig is.
+run: build
+	$(BIN)/pod-apiserver
+
+tools:
+	bash hack/install-tools.sh
+
+## test: everything CI runs.
+test: tools verify test-unit test-integration test-external-etcd test-e2e
+
+test-unit:
+	$(GO) test ./pkg/... ./cmd/...
+
+test-integration:
+	$(GO) test -count=1 ./test/integration/...
+
+## test-external-etcd: the integration suite again, against an etcd process instead of the embedded one.
+test-external-etcd: tools
+	bash hack/with-etcd.sh $(GO) test -count=1 ./test/integration/...
+
+test-e2e: tools
+	$(GO) test -count=1 ./test/e2e/...
+
+verify:
+	@unformatted=$$(gofmt -l cmd pkg test hack); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+update-openapi:
+	bash hack/update-openapi.sh
+
+clean:
+	rm -rf _output
