@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -34,6 +35,18 @@ func TestTypedClientCRUD(t *testing.T) {
 	}
 	if created.Status.Phase != corev1.PodPending {
 		t.Errorf("phase = %q, want Pending", created.Status.Phase)
+	}
+	generated := newPod("")
+	generated.GenerateName = "gen-"
+	withGeneratedName, err := pods.Create(ctx, generated, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatalf("create with generateName: %v", err)
+	}
+	if !strings.HasPrefix(withGeneratedName.Name, "gen-") || len(withGeneratedName.Name) != len("gen-")+5 {
+		t.Errorf("generateName gave name %q", withGeneratedName.Name)
+	}
+	if err := pods.Delete(ctx, withGeneratedName.Name, metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := pods.Create(ctx, newPod("crud"), metav1.CreateOptions{}); !apierrors.IsAlreadyExists(err) {
 		t.Errorf("second create: got %v, want AlreadyExists", err)

@@ -24,6 +24,7 @@ import (
 	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver"
 	"github.com/pod-apiserver/pod-apiserver/pkg/generated/openapi"
 	"github.com/pod-apiserver/pod-apiserver/pkg/pki"
+	"github.com/pod-apiserver/pod-apiserver/pkg/version"
 )
 
 // Config turns the options into a server configuration. etcdServers, when not empty, replaces
@@ -51,6 +52,7 @@ func (o *Options) Config(etcdServers []string, bundle *pki.Bundle) (*apiserver.C
 	if err := o.ServerRun.ApplyTo(&cfg.Config); err != nil {
 		return nil, err
 	}
+	cfg.EffectiveVersion = version.KubernetesEffectiveVersion(cfg.EffectiveVersion)
 
 	namer := openapinamer.NewDefinitionNamer(apiserver.OpenAPIScheme)
 	cfg.OpenAPIConfig = genericapiserver.DefaultOpenAPIConfig(openapi.GetOpenAPIDefinitions, namer)

@@ -1,0 +1,34 @@
+// Package version reports pod-apiserver's version the way Kubernetes clients read it.
+package version
+
+import (
+	"strings"
+
+	apimachineryversion "k8s.io/apimachinery/pkg/version"
+	basecompatibility "k8s.io/component-base/compatibility"
+)
+
+// KubernetesEffectiveVersion wraps the build's effective version so that /version reports a
+// Kubernetes release (v1.<minor>.<patch>+pod-apiserver) even when the binary was built without
+// version ldflags: clients such as kubectl compare it with their own to warn about skew.
+func KubernetesEffectiveVersion(built basecompatibility.EffectiveVersion) basecompatibility.EffectiveVersion {
+	return effectiveVersion{EffectiveVersion: built}
+}
+
+type effectiveVersion struct {
+	basecompatibility.EffectiveVersion
+}
+
+func (v effectiveVersion) Info() *apimachineryversion.Info {
+	info := v.EffectiveVersion.Info()
+	if info == nil || !strings.HasPrefix(info.GitVersion, "v0.0.0") {
+		return info
+	}
+	info.GitVersion = KubernetesRelease + "+pod-apiserver"
+	info.GitCommit = ""
+	return info
+}
+
+// KubernetesRelease is the Kubernetes release of the k8s.io libraries in go.mod; a test keeps the
+// two in step. Build info cannot be used: test binaries carry no dependency versions.
+const KubernetesRelease = "v1.37.2"
