@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/sets"
@@ -18,6 +19,8 @@ import (
 	genericapiserver "k8s.io/apiserver/pkg/server"
 	genericfilters "k8s.io/apiserver/pkg/server/filters"
 	serverstorage "k8s.io/apiserver/pkg/server/storage"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
@@ -91,7 +94,26 @@ func (o *Options) Config(etcdServers []string, bundle *pki.Bundle) (*apiserver.C
 	if err := ro.Features.ApplyTo(&cfg.Config, nil, nil); err != nil {
 		return nil, err
 	}
+	if err := o.applyAdmission(cfg); err != nil {
+		return nil, err
+	}
 	return &apiserver.Config{GenericConfig: cfg}, nil
+}
+
+// applyAdmission builds the admission chain. Plugins read what they need through the server's own
+// loopback client, the only API there is.
+func (o *Options) applyAdmission(cfg *genericapiserver.RecommendedConfig) error {
+	kubeClient, err := kubernetes.NewForConfig(cfg.LoopbackClientConfig)
+	if err != nil {
+		return err
+	}
+	dynamicClient, err := dynamic.NewForConfig(cfg.LoopbackClientConfig)
+	if err != nil {
+		return err
+	}
+	cfg.ClientConfig = cfg.LoopbackClientConfig
+	cfg.SharedInformerFactory = informers.NewSharedInformerFactory(kubeClient, 10*time.Minute)
+	return o.Recommended.Admission.ApplyTo(&cfg.Config, cfg.SharedInformerFactory, kubeClient, dynamicClient, cfg.FeatureGate, cfg.EffectiveVersion)
 }
 
 // applyStorage stores pods as kube-apiserver does: protobuf, storage version v1, under

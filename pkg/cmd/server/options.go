@@ -12,6 +12,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apiserver/pkg/admission"
 	genericoptions "k8s.io/apiserver/pkg/server/options"
 	utilcompatibility "k8s.io/apiserver/pkg/util/compatibility"
 	cliflag "k8s.io/component-base/cli/flag"
@@ -58,10 +59,12 @@ func NewOptions() *Options {
 	// Priority and fairness needs the flowcontrol API of a full control plane; max-in-flight
 	// limits apply instead.
 	recommended.Features.EnablePriorityAndFairness = false
-	// No Nodes, Namespaces or webhook configurations are served, so neither the core API client nor
-	// the generic admission chain (built on those) has anything to read.
+	// No Nodes are served and there is no core cluster to read them from.
 	recommended.CoreAPI = nil
-	recommended.Admission = nil
+	// The generic plugins (namespace lifecycle, webhooks, admission policies) read Namespaces and
+	// webhook configurations, which this server does not serve; only pod plugins are offered.
+	recommended.Admission.Plugins = admission.NewPlugins()
+	recommended.Admission.RecommendedPluginOrder = nil
 	serverRun := genericoptions.NewServerRunOptions()
 	// Open watches would otherwise hold a SIGTERM for the whole shutdown timeout (a minute):
 	// give them a short grace and then close them, so clients reconnect elsewhere promptly.
@@ -91,6 +94,7 @@ func (o *Options) Flags() cliflag.NamedFlagSets {
 	o.Recommended.Authorization.AddFlags(fss.FlagSet("authorization"))
 	o.Recommended.Audit.AddFlags(fss.FlagSet("auditing"))
 	o.Recommended.Features.AddFlags(fss.FlagSet("features"))
+	o.Recommended.Admission.AddFlags(fss.FlagSet("admission"))
 	o.Recommended.EgressSelector.AddFlags(fss.FlagSet("egress selector"))
 	o.Recommended.Traces.AddFlags(fss.FlagSet("traces"))
 	logsapi.AddFlags(o.Logs, fss.FlagSet("logs"))
@@ -139,6 +143,7 @@ func (o *Options) Validate() error {
 	errs = append(errs, o.Recommended.Authorization.Validate()...)
 	errs = append(errs, o.Recommended.Audit.Validate()...)
 	errs = append(errs, o.Recommended.Features.Validate()...)
+	errs = append(errs, o.Recommended.Admission.Validate()...)
 	errs = append(errs, utilcompatibility.DefaultComponentGlobalsRegistry.Validate()...)
 	if o.TokenAuthFile != "" {
 		if _, err := os.Stat(o.TokenAuthFile); err != nil {
