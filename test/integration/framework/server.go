@@ -177,11 +177,7 @@ func (ts *TestServer) Stop(t testing.TB) {
 // Client is a typed clientset for the admin.
 func (ts *TestServer) Client(t testing.TB) kubernetes.Interface {
 	t.Helper()
-	client, err := kubernetes.NewForConfig(ts.ClientConfig)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return client
+	return ClientFor(t, ts.ClientConfig)
 }
 
 // ClientFor is a typed clientset for config.
