@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
 
 	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/validation"
+	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/warnings"
 )
 
 // podStrategy implements the main pods endpoint: create, update and delete.
@@ -55,11 +56,12 @@ func (podStrategy) PrepareForUpdate(ctx context.Context, obj, old runtime.Object
 }
 
 func (podStrategy) Validate(ctx context.Context, obj runtime.Object) field.ErrorList {
-	return validation.ValidatePodCreate(obj.(*corev1.Pod))
+	pod := obj.(*corev1.Pod)
+	return validation.ValidatePodCreate(pod, validation.OptionsFor(pod, nil))
 }
 
 func (podStrategy) WarningsOnCreate(ctx context.Context, obj runtime.Object) []string {
-	return validation.WarningsOnCreate(obj.(*corev1.Pod))
+	return warnings.ForCreate(obj.(*corev1.Pod))
 }
 
 func (podStrategy) Canonicalize(obj runtime.Object) {}
@@ -67,7 +69,8 @@ func (podStrategy) Canonicalize(obj runtime.Object) {}
 func (podStrategy) AllowCreateOnUpdate(ctx context.Context) bool { return false }
 
 func (podStrategy) ValidateUpdate(ctx context.Context, obj, old runtime.Object) field.ErrorList {
-	return validation.ValidatePodUpdate(obj.(*corev1.Pod), old.(*corev1.Pod))
+	newPod, oldPod := obj.(*corev1.Pod), old.(*corev1.Pod)
+	return validation.ValidatePodUpdate(newPod, oldPod, validation.OptionsFor(newPod, oldPod))
 }
 
 func (podStrategy) WarningsOnUpdate(ctx context.Context, obj, old runtime.Object) []string {
@@ -137,11 +140,12 @@ func (podStatusStrategy) PrepareForUpdate(ctx context.Context, obj, old runtime.
 }
 
 func (podStatusStrategy) ValidateUpdate(ctx context.Context, obj, old runtime.Object) field.ErrorList {
-	return validation.ValidatePodStatusUpdate(obj.(*corev1.Pod), old.(*corev1.Pod))
+	newPod, oldPod := obj.(*corev1.Pod), old.(*corev1.Pod)
+	return validation.ValidatePodStatusUpdate(newPod, oldPod, validation.OptionsFor(newPod, oldPod))
 }
 
 func (podStatusStrategy) WarningsOnUpdate(ctx context.Context, obj, old runtime.Object) []string {
-	return nil
+	return warnings.ForStatusUpdate(obj.(*corev1.Pod), old.(*corev1.Pod))
 }
 
 var (
