@@ -1,0 +1,46 @@
+package validation
+
+import (
+	apimachineryvalidation "k8s.io/apimachinery/pkg/api/validation"
+	"k8s.io/apimachinery/pkg/api/resource"
+	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// The format checks every family shares, so that a name is rejected with the same cause wherever
+// it appears.
+
+func validateDNS1123Label(value string, fldPath *field.Path) field.ErrorList {
+	return invalidForEach(value, utilvalidation.IsDNS1123Label(value), fldPath)
+}
+
+func validateDNS1123Subdomain(value string, fldPath *field.Path) field.ErrorList {
+	return invalidForEach(value, utilvalidation.IsDNS1123Subdomain(value), fldPath)
+}
+
+func validateDNS1123SubdomainWithUnderscore(value string, fldPath *field.Path) field.ErrorList {
+	return invalidForEach(value, utilvalidation.IsDNS1123SubdomainWithUnderscore(value), fldPath)
+}
+
+func validateQualifiedName(value string, fldPath *field.Path) field.ErrorList {
+	return invalidForEach(value, utilvalidation.IsQualifiedName(value), fldPath)
+}
+
+func validateNonnegativeField(value int64, fldPath *field.Path) field.ErrorList {
+	return apimachineryvalidation.ValidateNonnegativeField(value, fldPath)
+}
+
+func validateNonnegativeQuantity(value resource.Quantity, fldPath *field.Path) field.ErrorList {
+	if value.Sign() < 0 {
+		return field.ErrorList{field.Invalid(fldPath, value.String(), apimachineryvalidation.IsNegativeErrorMsg)}
+	}
+	return nil
+}
+
+func invalidForEach(value string, msgs []string, fldPath *field.Path) field.ErrorList {
+	var allErrs field.ErrorList
+	for _, msg := range msgs {
+		allErrs = append(allErrs, field.Invalid(fldPath, value, msg))
+	}
+	return allErrs
+}
