@@ -5,7 +5,7 @@ BIN       := $(CURDIR)/_output/bin
 # The tests run the pinned kubectl and etcd builds, not whatever else is on PATH.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: all build run tools test test-unit test-integration test-external-etcd test-e2e verify update-openapi clean
+.PHONY: all build run tools test test-unit test-integration test-external-etcd test-e2e verify update-openapi bench bench-go clean
 
 all: build
 
@@ -38,6 +38,15 @@ test-e2e: tools
 verify:
 	@unformatted=$$(gofmt -l cmd pkg test hack); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
+
+## bench: the load suite at 10,000 pods on pod-apiserver (and on kube-apiserver, given
+## KUBE_APISERVER=<binary>), on the same etcd, with ratios; see docs/benchmarks.md.
+bench: tools
+	bash hack/bench.sh
+
+## bench-go: the hot-path benchmarks (decode, default, validate, encode, table, field selectors).
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchmem ./pkg/...
 
 update-openapi:
 	bash hack/update-openapi.sh

@@ -1,0 +1,400 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/utils/ptr"
+)
+
+var allPhases = []string{
+	"create", "get", "status", "patch",
+	"list-rv0", "list-consistent", "list-paged", "list-node", "list-label",
+	"watch", "delete",
+}
+
+const (
+	benchLabel = "podbench"
+	// nodes spreads the pods over this many node names, so a spec.nodeName selector picks
+	// 1/nodes of them, as a kubelet's list does.
+	nodes = 20
+	// groups does the same for a label selector.
+	groups = 10
+)
+
+type bench struct {
+	cfg    config
+	client kubernetes.Interface
+
+	mu   sync.Mutex
+	pods []*corev1.Pod
+}
+
+func (b *bench) phase(name string) (func(context.Context) (phaseResult, error), bool) {
+	switch name {
+	case "create":
+		return b.create, true
+	case "get":
+		return b.get, true
+	case "status":
+		return b.status, true
+	case "patch":
+		return b.patch, true
+	case "list-rv0":
+		return b.list(metav1.ListOptions{ResourceVersion: "0"}), true
+	case "list-consistent":
+		return b.list(metav1.ListOptions{}), true
+	case "list-paged":
+		return b.list(metav1.ListOptions{Limit: 500}), true
+	case "list-node":
+		return b.list(metav1.ListOptions{FieldSelector: "spec.nodeName=node-3"}), true
+	case "list-label":
+		return b.list(metav1.ListOptions{LabelSelector: "group=g3"}), true
+	case "watch":
+		return b.watchFanOut, true
+	case "delete":
+		return b.delete, true
+	}
+	return nil, false
+}
+
+// prepare creates the namespace on servers that serve namespaces and clears pods a previous run
+// left behind.
+func (b *bench) prepare(ctx context.Context) error {
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: b.cfg.namespace}}
+	if _, err := b.client.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil &&
+		!apierrors.IsAlreadyExists(err) && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("creating namespace: %w", err)
+	}
+	b.cleanup(ctx)
+	b.pods = make([]*corev1.Pod, b.cfg.pods)
+	return nil
+}
+
+func (b *bench) cleanup(ctx context.Context) {
+	zero := int64(0)
+	_ = b.client.CoreV1().Pods(b.cfg.namespace).DeleteCollection(ctx,
+		metav1.DeleteOptions{GracePeriodSeconds: &zero}, metav1.ListOptions{LabelSelector: "app=" + benchLabel})
+}
+
+// parallel runs op for indexes 0..n-1 on the configured number of workers, timing each call.
+func (b *bench) parallel(ctx context.Context, name string, n int, op func(ctx context.Context, i int) error) (phaseResult, error) {
+	r := &recorder{}
+	stop := progress(ctx, name, n, r)
+	defer stop()
+	next := make(chan int)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range max(1, b.cfg.workers) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				t := time.Now()
+				err := op(ctx, i)
+				r.observe(time.Since(t), err)
+			}
+		}()
+	}
+feed:
+	for i := range n {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	return r.result(time.Since(start)), ctx.Err()
+}
+
+func (b *bench) store(i int, pod *corev1.Pod) {
+	b.mu.Lock()
+	b.pods[i] = pod
+	b.mu.Unlock()
+}
+
+func (b *bench) load(i int) *corev1.Pod {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.pods[i]
+}
+
+func (b *bench) create(ctx context.Context) (phaseResult, error) {
+	return b.parallel(ctx, "create", b.cfg.pods, func(ctx context.Context, i int) error {
+		created, err := b.client.CoreV1().Pods(b.cfg.namespace).Create(ctx, benchPod(i), metav1.CreateOptions{})
+		if err == nil {
+			b.store(i, created)
+		}
+		return err
+	})
+}
+
+func (b *bench) get(ctx context.Context) (phaseResult, error) {
+	return b.parallel(ctx, "get", b.cfg.pods, func(ctx context.Context, i int) error {
+		_, err := b.client.CoreV1().Pods(b.cfg.namespace).Get(ctx, podName(i), metav1.GetOptions{})
+		return err
+	})
+}
+
+// status reports every pod running, as a kubelet does once its containers start.
+func (b *bench) status(ctx context.Context) (phaseResult, error) {
+	return b.parallel(ctx, "status", b.cfg.pods, func(ctx context.Context, i int) error {
+		pod := b.load(i)
+		if pod == nil {
+			return errors.New("pod was not created")
+		}
+		pod = pod.DeepCopy()
+		runningStatus(pod, i)
+		updated, err := b.client.CoreV1().Pods(b.cfg.namespace).UpdateStatus(ctx, pod, metav1.UpdateOptions{})
+		if err == nil {
+			b.store(i, updated)
+		}
+		return err
+	})
+}
+
+func (b *bench) patch(ctx context.Context) (phaseResult, error) {
+	return b.parallel(ctx, "patch", b.cfg.pods, func(ctx context.Context, i int) error {
+		body := []byte(`{"metadata":{"annotations":{"podbench/patched":"` + strconv.Itoa(i) + `"}}}`)
+		_, err := b.client.CoreV1().Pods(b.cfg.namespace).Patch(ctx, podName(i), types.StrategicMergePatchType, body, metav1.PatchOptions{})
+		return err
+	})
+}
+
+// list reads the pods listRepeats times, one list after the other, so that each latency is that
+// of a list alone on the server.
+func (b *bench) list(opts metav1.ListOptions) func(context.Context) (phaseResult, error) {
+	return func(ctx context.Context) (phaseResult, error) {
+		r := &recorder{}
+		items := 0
+		start := time.Now()
+		for range b.cfg.listRepeats {
+			t := time.Now()
+			n, err := b.listAll(ctx, opts)
+			r.observe(time.Since(t), err)
+			items = n
+			if ctx.Err() != nil {
+				break
+			}
+		}
+		res := r.result(time.Since(start))
+		res.Items = items
+		return res, ctx.Err()
+	}
+}
+
+func (b *bench) listAll(ctx context.Context, opts metav1.ListOptions) (int, error) {
+	items := 0
+	for {
+		list, err := b.client.CoreV1().Pods(b.cfg.namespace).List(ctx, opts)
+		if err != nil {
+			return items, err
+		}
+		items += len(list.Items)
+		if list.Continue == "" {
+			return items, nil
+		}
+		opts.Continue = list.Continue
+	}
+}
+
+// watchFanOut opens watchers on a few pods, then updates those pods and measures the time from
+// the start of each update until each watcher has seen it.
+func (b *bench) watchFanOut(ctx context.Context) (phaseResult, error) {
+	pods := max(1, min(b.cfg.workers, b.cfg.watchUpdates))
+	podsClient := b.client.CoreV1().Pods(b.cfg.namespace)
+	targets := make([]*corev1.Pod, pods)
+	for i := range targets {
+		pod := benchPod(b.cfg.pods + i)
+		pod.Name = fmt.Sprintf("watched-%d", i)
+		pod.Labels["watched"] = "true"
+		created, err := podsClient.Create(ctx, pod, metav1.CreateOptions{})
+		if err != nil {
+			return phaseResult{}, err
+		}
+		targets[i] = created
+	}
+	list, err := podsClient.List(ctx, metav1.ListOptions{LabelSelector: "watched=true", Limit: 1})
+	if err != nil {
+		return phaseResult{}, err
+	}
+
+	var sentMu sync.Mutex
+	sent := map[string]time.Time{}
+	r := &recorder{}
+	watchCtx, cancelWatches := context.WithCancel(ctx)
+	defer cancelWatches()
+	var received sync.WaitGroup
+	for range b.cfg.watchers {
+		w, err := podsClient.Watch(watchCtx, metav1.ListOptions{LabelSelector: "watched=true", ResourceVersion: list.ResourceVersion})
+		if err != nil {
+			return phaseResult{}, err
+		}
+		received.Add(1)
+		go func() {
+			defer received.Done()
+			defer w.Stop()
+			seen := 0
+			for seen < b.cfg.watchUpdates {
+				select {
+				case <-watchCtx.Done():
+					for range b.cfg.watchUpdates - seen {
+						r.observe(0, errors.New("update not delivered before the deadline"))
+					}
+					return
+				case ev, ok := <-w.ResultChan():
+					if !ok {
+						for range b.cfg.watchUpdates - seen {
+							r.observe(0, errors.New("watch closed early"))
+						}
+						return
+					}
+					if ev.Type != watch.Modified {
+						continue
+					}
+					now := time.Now()
+					pod := ev.Object.(*corev1.Pod)
+					sentMu.Lock()
+					at, ok := sent[pod.Annotations["podbench/update"]]
+					sentMu.Unlock()
+					if ok {
+						seen++
+						r.observe(now.Sub(at), nil)
+					}
+				}
+			}
+		}()
+	}
+
+	start := time.Now()
+	stop := progress(ctx, "watch", b.cfg.watchUpdates*b.cfg.watchers, r)
+	var writers sync.WaitGroup
+	var writeErr error
+	var writeErrOnce sync.Once
+	for p := range pods {
+		writers.Add(1)
+		go func() {
+			defer writers.Done()
+			for u := p; u < b.cfg.watchUpdates; u += pods {
+				key := strconv.Itoa(u)
+				body := []byte(`{"metadata":{"annotations":{"podbench/update":"` + key + `"}}}`)
+				sentMu.Lock()
+				sent[key] = time.Now()
+				sentMu.Unlock()
+				if _, err := podsClient.Patch(ctx, targets[p].Name, types.MergePatchType, body, metav1.PatchOptions{}); err != nil {
+					writeErrOnce.Do(func() { writeErr = err })
+					return
+				}
+			}
+		}()
+	}
+	writers.Wait()
+	deadline := time.AfterFunc(60*time.Second, cancelWatches)
+	received.Wait()
+	deadline.Stop()
+	stop()
+	res := r.result(time.Since(start))
+	// Throughput here is deliveries per second over all watchers.
+	zero := int64(0)
+	for _, t := range targets {
+		_ = podsClient.Delete(context.Background(), t.Name, metav1.DeleteOptions{GracePeriodSeconds: &zero})
+	}
+	if writeErr != nil {
+		return res, writeErr
+	}
+	return res, ctx.Err()
+}
+
+func (b *bench) delete(ctx context.Context) (phaseResult, error) {
+	zero := int64(0)
+	return b.parallel(ctx, "delete", b.cfg.pods, func(ctx context.Context, i int) error {
+		return b.client.CoreV1().Pods(b.cfg.namespace).Delete(ctx, podName(i), metav1.DeleteOptions{GracePeriodSeconds: &zero})
+	})
+}
+
+func podName(i int) string { return fmt.Sprintf("bench-%06d", i) }
+
+// benchPod is a pod of about 2 KB as a workload controller would write it: two containers with
+// env, resources and a probe, and a volume.
+func benchPod(i int) *corev1.Pod {
+	resources := corev1.ResourceRequirements{
+		Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("100m"), corev1.ResourceMemory: resource.MustParse("128Mi")},
+		Limits:   corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("500m"), corev1.ResourceMemory: resource.MustParse("256Mi")},
+	}
+	container := func(name, image, portName string, port int32) corev1.Container {
+		return corev1.Container{
+			Name:  name,
+			Image: image,
+			Args:  []string{"--listen=:" + strconv.Itoa(int(port)), "--log-level=info"},
+			Ports: []corev1.ContainerPort{{Name: portName, ContainerPort: port}},
+			Env: []corev1.EnvVar{
+				{Name: "POD_NAME", ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.name"}}},
+				{Name: "POD_NAMESPACE", ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.namespace"}}},
+				{Name: "MODE", Value: "production"},
+			},
+			Resources: resources,
+			ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{
+				HTTPGet: &corev1.HTTPGetAction{Path: "/healthz", Port: intstr.FromString(portName)},
+			}},
+			VolumeMounts: []corev1.VolumeMount{{Name: "config", MountPath: "/etc/" + name}},
+		}
+	}
+	return &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{
+			Name: podName(i),
+			Labels: map[string]string{
+				"app":   benchLabel,
+				"group": "g" + strconv.Itoa(i%groups),
+				"tier":  "backend",
+			},
+			Annotations: map[string]string{"podbench/owner": "load-test"},
+		},
+		Spec: corev1.PodSpec{
+			NodeName:   "node-" + strconv.Itoa(i%nodes),
+			Containers: []corev1.Container{container("app", "registry.example/app:1.2.3", "http", 8080), container("sidecar", "registry.example/proxy:2.0", "proxy", 9090)},
+			Volumes: []corev1.Volume{{Name: "config", VolumeSource: corev1.VolumeSource{
+				ConfigMap: &corev1.ConfigMapVolumeSource{LocalObjectReference: corev1.LocalObjectReference{Name: "app-config"}},
+			}}},
+		},
+	}
+}
+
+// runningStatus is the status a kubelet reports once the pod's containers run.
+func runningStatus(pod *corev1.Pod, i int) {
+	now := metav1.Now()
+	ip := fmt.Sprintf("10.%d.%d.%d", 1+i/65536%200, i/256%256, i%256)
+	pod.Status.Phase = corev1.PodRunning
+	pod.Status.HostIP = "192.168.0." + strconv.Itoa(1+i%nodes)
+	pod.Status.HostIPs = []corev1.HostIP{{IP: pod.Status.HostIP}}
+	pod.Status.PodIP = ip
+	pod.Status.PodIPs = []corev1.PodIP{{IP: ip}}
+	pod.Status.StartTime = &now
+	pod.Status.Conditions = []corev1.PodCondition{
+		{Type: corev1.PodInitialized, Status: corev1.ConditionTrue, LastTransitionTime: now},
+		{Type: corev1.PodReady, Status: corev1.ConditionTrue, LastTransitionTime: now},
+		{Type: corev1.ContainersReady, Status: corev1.ConditionTrue, LastTransitionTime: now},
+		{Type: corev1.PodScheduled, Status: corev1.ConditionTrue, LastTransitionTime: now},
+	}
+	pod.Status.ContainerStatuses = nil
+	for _, c := range pod.Spec.Containers {
+		pod.Status.ContainerStatuses = append(pod.Status.ContainerStatuses, corev1.ContainerStatus{
+			Name: c.Name, Image: c.Image, ImageID: "registry.example/sha256:0123456789abcdef",
+			ContainerID: "containerd://" + fmt.Sprintf("%064d", i), Ready: true, Started: ptr.To(true),
+			State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{StartedAt: now}},
+		})
+	}
+}
