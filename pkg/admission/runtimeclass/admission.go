@@ -1,0 +1,84 @@
+// Package runtimeclass is the RuntimeClass admission plugin of a server that serves no
+// RuntimeClasses: a pod may name none, and so may carry no overhead, since only a RuntimeClass
+// can define one. kube-apiserver answers such pods the same way when the class does not exist.
+package runtimeclass
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apiserver/pkg/admission"
+)
+
+// PluginName is the name kube-apiserver gives the plugin, as --enable-admission-plugins takes it.
+const PluginName = "RuntimeClass"
+
+// Register offers the plugin to the admission chain.
+func Register(plugins *admission.Plugins) {
+	plugins.Register(PluginName, func(io.Reader) (admission.Interface, error) {
+		return New(), nil
+	})
+}
+
+// Plugin rejects pods that rely on a RuntimeClass.
+type Plugin struct {
+	*admission.Handler
+}
+
+var (
+	_ admission.MutationInterface   = &Plugin{}
+	_ admission.ValidationInterface = &Plugin{}
+)
+
+// New returns the plugin; it acts on pod creates only, as kube's does.
+func New() *Plugin {
+	return &Plugin{Handler: admission.NewHandler(admission.Create)}
+}
+
+// Admit rejects a pod naming a RuntimeClass before anything else looks at it, as kube's plugin
+// does when its lookup of the class fails.
+func (p *Plugin) Admit(ctx context.Context, a admission.Attributes, _ admission.ObjectInterfaces) error {
+	pod, err := podOf(a)
+	if pod == nil || err != nil {
+		return err
+	}
+	return runtimeClassNotFound(a, pod)
+}
+
+// Validate runs after the pod has been defaulted and validated: with no RuntimeClass to define
+// an overhead, any overhead the client set is refused.
+func (p *Plugin) Validate(ctx context.Context, a admission.Attributes, _ admission.ObjectInterfaces) error {
+	pod, err := podOf(a)
+	if pod == nil || err != nil {
+		return err
+	}
+	if err := runtimeClassNotFound(a, pod); err != nil {
+		return err
+	}
+	if pod.Spec.Overhead != nil {
+		return admission.NewForbidden(a, fmt.Errorf("pod rejected: Pod Overhead set without corresponding RuntimeClass defined Overhead"))
+	}
+	return nil
+}
+
+func runtimeClassNotFound(a admission.Attributes, pod *corev1.Pod) error {
+	if pod.Spec.RuntimeClassName == nil {
+		return nil
+	}
+	return admission.NewForbidden(a, fmt.Errorf("pod rejected: RuntimeClass %q not found", *pod.Spec.RuntimeClassName))
+}
+
+// podOf returns the pod of a write to the pods resource itself, and nil for anything else.
+func podOf(a admission.Attributes) (*corev1.Pod, error) {
+	if a.GetSubresource() != "" || a.GetResource().GroupResource() != corev1.Resource("pods") {
+		return nil, nil
+	}
+	pod, ok := a.GetObject().(*corev1.Pod)
+	if !ok {
+		return nil, apierrors.NewBadRequest("Resource was marked with kind Pod but was unable to be converted")
+	}
+	return pod, nil
+}
