@@ -250,12 +250,3 @@ func validateVolumeFileUser(user *int64, fldPath *field.Path) field.ErrorList {
 	}
 	return invalidForEachValue(*user, utilvalidation.IsValidUserID(*user), fldPath)
 }
-
-// invalidForEachValue is invalidForEach for a value that is not a string.
-func invalidForEachValue(value interface{}, msgs []string, fldPath *field.Path) field.ErrorList {
-	var allErrs field.ErrorList
-	for _, msg := range msgs {
-		allErrs = append(allErrs, field.Invalid(fldPath, value, msg))
-	}
-	return allErrs
-}

@@ -232,13 +232,6 @@ func validateVolumeResourceFieldRef(ref *corev1.ResourceFieldSelector, fldPath *
 	return append(allErrs, validateVolumeResourceDivisor(ref.Resource, ref.Divisor, fldPath.Child("divisor"))...)
 }
 
-var (
-	cpuDivisors  = sets.New("1m", "1")
-	byteDivisors = sets.New("1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi", "1Ei")
-)
-
-const byteDivisorList = "1, 1k, 1M, 1G, 1T, 1P, 1E, 1Ki, 1Mi, 1Gi, 1Ti, 1Pi, 1Ei"
-
 // validateVolumeResourceDivisor limits a divisor to the units that make sense for its resource;
 // the error's value is the resource, as kube reports it.
 func validateVolumeResourceDivisor(res string, divisor resource.Quantity, fldPath *field.Path) field.ErrorList {
