@@ -47,9 +47,10 @@ func (w wantErr) String() string {
 	return fmt.Sprintf("%s %s: %q", w.typ, w.field, w.detail)
 }
 
-// podCase is a pod and the errors creating it must give; none means it is valid. unreachable
-// says why a client cannot send the pod as it is to kube-apiserver (defaulting or admission
-// changes or rejects it first); such cases were not checked against kube.
+// podCase is a pod and the errors creating it must give; none means it is valid. Cases were
+// checked against kube-apiserver by sending the pod, as Go encodes it to JSON, with dryRun;
+// unreachable says why that could not show the case (defaulting or admission changes or rejects
+// the pod before validation, or the encoding loses what the case is about).
 type podCase struct {
 	name        string
 	pod         *corev1.Pod
