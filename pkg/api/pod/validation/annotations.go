@@ -1,0 +1,232 @@
+package validation
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/validation/internal/core"
+)
+
+// ValidatePodSpecificAnnotations checks the annotations that carry pod semantics.
+func ValidatePodSpecificAnnotations(annotations map[string]string, spec *corev1.PodSpec, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
+	var allErrs field.ErrorList
+
+	if value, isMirror := annotations[corev1.MirrorPodAnnotationKey]; isMirror && spec.NodeName == "" {
+		allErrs = append(allErrs, field.Invalid(fldPath.Key(corev1.MirrorPodAnnotationKey), value, "must set spec.nodeName if mirror pod annotation is set"))
+	}
+
+	if annotations[corev1.TolerationsAnnotationKey] != "" {
+		allErrs = append(allErrs, validateTolerationsAnnotation(annotations[corev1.TolerationsAnnotationKey], fldPath, opts)...)
+	}
+
+	if !opts.AllowInvalidPodDeletionCost {
+		if value, ok := annotations[corev1.PodDeletionCost]; ok && !isInt32Text(value) {
+			allErrs = append(allErrs, field.Invalid(fldPath.Key(corev1.PodDeletionCost), value, "must be a 32bit integer"))
+		}
+	}
+
+	allErrs = append(allErrs, validateSeccompAnnotations(annotations, fldPath)...)
+	allErrs = append(allErrs, validateAppArmorAnnotations(annotations, spec, fldPath)...)
+	return allErrs
+}
+
+// validateTolerationsAnnotation decodes the legacy tolerations annotation the way kube does, into
+// its internal shape, so that a malformed value is reported with kube's decoding error text.
+func validateTolerationsAnnotation(value string, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
+	var decoded []core.Toleration
+	if err := json.Unmarshal([]byte(value), &decoded); err != nil {
+		return field.ErrorList{field.Invalid(fldPath, corev1.TolerationsAnnotationKey, err.Error())}
+	}
+	if len(decoded) == 0 {
+		return nil
+	}
+	tolerations := make([]corev1.Toleration, len(decoded))
+	for i, t := range decoded {
+		tolerations[i] = corev1.Toleration{
+			Key:               t.Key,
+			Operator:          corev1.TolerationOperator(t.Operator),
+			Value:             t.Value,
+			Effect:            corev1.TaintEffect(t.Effect),
+			TolerationSeconds: t.TolerationSeconds,
+		}
+	}
+	return validateTolerations(tolerations, fldPath.Child(corev1.TolerationsAnnotationKey), opts)
+}
+
+// isInt32Text reports whether s is a canonical base-10 int32: no plus sign and no leading zeros,
+// which kube rejects although strconv would accept them.
+func isInt32Text(s string) bool {
+	if s == "" {
+		return false
+	}
+	if first := s[0]; !(first == '-' || s == "0" || (first >= '1' && first <= '9')) {
+		return false
+	}
+	_, err := strconv.ParseInt(s, 10, 32)
+	return err == nil
+}
+
+// sortedAnnotationKeys returns the annotation keys in order, so that errors come in a stable order (kube
+// walks the map in random order).
+func sortedAnnotationKeys(annotations map[string]string) []string {
+	keys := make([]string, 0, len(annotations))
+	for k := range annotations {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func validateSeccompAnnotations(annotations map[string]string, fldPath *field.Path) field.ErrorList {
+	var allErrs field.ErrorList
+	if p, ok := annotations[corev1.SeccompPodAnnotationKey]; ok {
+		allErrs = append(allErrs, validateSeccompAnnotationValue(p, fldPath.Child(corev1.SeccompPodAnnotationKey))...)
+	}
+	for _, k := range sortedAnnotationKeys(annotations) {
+		if strings.HasPrefix(k, corev1.SeccompContainerAnnotationKeyPrefix) {
+			allErrs = append(allErrs, validateSeccompAnnotationValue(annotations[k], fldPath.Child(k))...)
+		}
+	}
+	return allErrs
+}
+
+func validateSeccompAnnotationValue(p string, fldPath *field.Path) field.ErrorList {
+	switch {
+	case p == corev1.SeccompProfileRuntimeDefault, p == corev1.DeprecatedSeccompProfileDockerDefault, p == corev1.SeccompProfileNameUnconfined:
+		return nil
+	case strings.HasPrefix(p, corev1.SeccompLocalhostProfileNamePrefix):
+		return validateSeccompLocalPath(strings.TrimPrefix(p, corev1.SeccompLocalhostProfileNamePrefix), fldPath)
+	}
+	return field.ErrorList{field.Invalid(fldPath, p, "must be a valid seccomp profile")}
+}
+
+func validateAppArmorAnnotations(annotations map[string]string, spec *corev1.PodSpec, fldPath *field.Path) field.ErrorList {
+	var allErrs field.ErrorList
+	for _, k := range sortedAnnotationKeys(annotations) {
+		containerName, ok := strings.CutPrefix(k, corev1.DeprecatedAppArmorBetaContainerAnnotationKeyPrefix)
+		if !ok {
+			continue
+		}
+		if !podSpecHasContainerNamed(spec, containerName) {
+			allErrs = append(allErrs, field.Invalid(fldPath.Key(k), containerName, "container not found"))
+		}
+		if p := annotations[k]; !isAppArmorAnnotationProfile(p) {
+			allErrs = append(allErrs, field.Invalid(fldPath.Key(k), p, fmt.Sprintf("invalid AppArmor profile name: %q", p)))
+		}
+	}
+	return allErrs
+}
+
+func isAppArmorAnnotationProfile(p string) bool {
+	return p == "" || p == corev1.DeprecatedAppArmorBetaProfileRuntimeDefault || p == corev1.DeprecatedAppArmorBetaProfileNameUnconfined ||
+		strings.HasPrefix(p, corev1.DeprecatedAppArmorBetaProfileNamePrefix)
+}
+
+func podSpecHasContainerNamed(spec *corev1.PodSpec, name string) bool {
+	found := false
+	forEachPodContainer(spec, field.NewPath("spec"), func(c *corev1.Container, _ *field.Path) {
+		found = found || c.Name == name
+	})
+	return found
+}
+
+// validateSeccompAnnotationsMatchFields rejects, on create, a seccomp annotation that contradicts
+// the seccompProfile field set beside it.
+func validateSeccompAnnotationsMatchFields(meta *metav1.ObjectMeta, spec *corev1.PodSpec, specPath *field.Path) field.ErrorList {
+	var allErrs field.ErrorList
+	if spec.SecurityContext != nil && spec.SecurityContext.SeccompProfile != nil {
+		if annotation, ok := meta.Annotations[corev1.SeccompPodAnnotationKey]; ok {
+			if err := seccompAnnotationMismatch(annotation, spec.SecurityContext.SeccompProfile, specPath.Child("securityContext", "seccompProfile")); err != nil {
+				allErrs = append(allErrs, err)
+			}
+		}
+	}
+	forEachPodContainer(spec, specPath, func(c *corev1.Container, cPath *field.Path) {
+		if c.SecurityContext == nil || c.SecurityContext.SeccompProfile == nil {
+			return
+		}
+		if annotation, ok := meta.Annotations[corev1.SeccompContainerAnnotationKeyPrefix+c.Name]; ok {
+			if err := seccompAnnotationMismatch(annotation, c.SecurityContext.SeccompProfile, cPath.Child("securityContext", "seccompProfile")); err != nil {
+				allErrs = append(allErrs, err)
+			}
+		}
+	})
+	return allErrs
+}
+
+func seccompAnnotationMismatch(annotation string, profile *corev1.SeccompProfile, fldPath *field.Path) *field.Error {
+	const typeMismatch = "seccomp type in annotation and field must match"
+	switch profile.Type {
+	case corev1.SeccompProfileTypeUnconfined:
+		if annotation != corev1.SeccompProfileNameUnconfined {
+			return field.Forbidden(fldPath.Child("type"), typeMismatch)
+		}
+	case corev1.SeccompProfileTypeRuntimeDefault:
+		if annotation != corev1.SeccompProfileRuntimeDefault && annotation != corev1.DeprecatedSeccompProfileDockerDefault {
+			return field.Forbidden(fldPath.Child("type"), typeMismatch)
+		}
+	case corev1.SeccompProfileTypeLocalhost:
+		name, ok := strings.CutPrefix(annotation, corev1.SeccompLocalhostProfileNamePrefix)
+		if !ok {
+			return field.Forbidden(fldPath.Child("type"), typeMismatch)
+		}
+		if profile.LocalhostProfile == nil || *profile.LocalhostProfile != name {
+			return field.Forbidden(fldPath.Child("localhostProfile"), "seccomp profile in annotation and field must match")
+		}
+	}
+	return nil
+}
+
+// validateAppArmorAnnotationsMatchFields rejects, on create, an AppArmor annotation that
+// contradicts the profile a container gets from its own or the pod's appArmorProfile field.
+// Windows pods have no AppArmor, so kube skips them.
+func validateAppArmorAnnotationsMatchFields(meta *metav1.ObjectMeta, spec *corev1.PodSpec, specPath *field.Path) field.ErrorList {
+	if spec.OS != nil && spec.OS.Name == corev1.Windows {
+		return nil
+	}
+	var podProfile *corev1.AppArmorProfile
+	if spec.SecurityContext != nil {
+		podProfile = spec.SecurityContext.AppArmorProfile
+	}
+	var allErrs field.ErrorList
+	forEachPodContainer(spec, specPath, func(c *corev1.Container, cPath *field.Path) {
+		profile := podProfile
+		if c.SecurityContext != nil && c.SecurityContext.AppArmorProfile != nil {
+			profile = c.SecurityContext.AppArmorProfile
+		}
+		if profile == nil {
+			return
+		}
+		annotation, ok := meta.Annotations[corev1.DeprecatedAppArmorBetaContainerAnnotationKeyPrefix+c.Name]
+		if !ok {
+			return
+		}
+		const typeMismatch = "apparmor type in annotation and field must match"
+		profilePath := cPath.Child("securityContext", "appArmorProfile")
+		switch profile.Type {
+		case corev1.AppArmorProfileTypeUnconfined:
+			if annotation != corev1.DeprecatedAppArmorBetaProfileNameUnconfined {
+				allErrs = append(allErrs, field.Forbidden(profilePath.Child("type"), typeMismatch))
+			}
+		case corev1.AppArmorProfileTypeRuntimeDefault:
+			if annotation != corev1.DeprecatedAppArmorBetaProfileRuntimeDefault {
+				allErrs = append(allErrs, field.Forbidden(profilePath.Child("type"), typeMismatch))
+			}
+		case corev1.AppArmorProfileTypeLocalhost:
+			name, ok := strings.CutPrefix(annotation, corev1.DeprecatedAppArmorBetaProfileNamePrefix)
+			if !ok {
+				allErrs = append(allErrs, field.Forbidden(profilePath.Child("type"), typeMismatch))
+			} else if profile.LocalhostProfile == nil || *profile.LocalhostProfile != name {
+				allErrs = append(allErrs, field.Forbidden(profilePath.Child("localhostProfile"), "apparmor profile in annotation and field must match"))
+			}
+		}
+	})
+	return allErrs
+}

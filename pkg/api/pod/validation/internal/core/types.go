@@ -1,0 +1,34 @@
+// Package core holds look-alikes of a few kube-apiserver internal types. kube renders some
+// rejected values, and the errors of decoding the legacy tolerations annotation, through its
+// internal types, whose Go package is named core and whose fields carry no JSON tags. Clients see
+// those renderings in error messages, so values are mapped onto these shapes before being shown.
+package core
+
+// Toleration has the field names and types of the internal toleration, so that decoding errors
+// name "core.Toleration" and its Go field names as kube's do.
+type Toleration struct {
+	Key               string
+	Operator          TolerationOperator
+	Value             string
+	Effect            TaintEffect
+	TolerationSeconds *int64
+}
+
+// TolerationOperator is the operator of a Toleration.
+type TolerationOperator string
+
+// TaintEffect is the effect of a Toleration.
+type TaintEffect string
+
+// PodResourceClaim renders a pod resource claim as kube shows it in an invalid-value message.
+type PodResourceClaim struct {
+	Name                      string
+	ResourceClaimName         *string
+	ResourceClaimTemplateName *string
+}
+
+// SeccompProfile renders a seccomp profile as kube shows it in an invalid-value message.
+type SeccompProfile struct {
+	Type             string
+	LocalhostProfile *string
+}
