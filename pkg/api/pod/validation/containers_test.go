@@ -9,7 +9,6 @@ import (
 	"k8s.io/utils/ptr"
 )
 
-const dnsLabelMsg = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
 
 func TestValidateContainersCommon(t *testing.T) {
 	cases := []struct {

@@ -54,6 +54,7 @@ func TestValidateContainerSecurityContext(t *testing.T) {
 				ctrInvalid("sc.procMount", "").withBody("Invalid value: \"Unmasked\": `hostUsers` must be false to use `Unmasked`"),
 				ctrInvalid("sc", "").withBody("Invalid value: " + fullValue + ": " + sysAdminMsg),
 				ctrInvalid("sc", "").withBody("Invalid value: " + fullValue + ": " + sysAdminMsg),
+				ctrInvalid("sc.windowsOptions.runAsUserName", "").withBody(`Invalid value: "x\u003cy": runAsUserName's User cannot contain the following characters: "/\:;|=,+*?<>@[]`),
 			},
 		},
 		{

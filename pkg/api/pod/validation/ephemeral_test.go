@@ -51,7 +51,7 @@ func TestValidateEphemeralVolume(t *testing.T) {
 			c.Spec.VolumeAttributesClassName = ptr.To("")
 		})},
 		{name: "template required", src: corev1.VolumeSource{Ephemeral: &corev1.EphemeralVolumeSource{}},
-			want: []volErr{required("spec.volumes[0].ephemeral.volumeClaimTemplate")}},
+			want: []volErr{volRequired("spec.volumes[0].ephemeral.volumeClaimTemplate")}},
 		{name: "metadata: only labels and annotations", src: ephemeralWith(func(c *corev1.PersistentVolumeClaimTemplate) {
 			c.ObjectMeta = metav1.ObjectMeta{
 				Name: "x", GenerateName: "g", Namespace: "n", UID: "u", ResourceVersion: "1", Generation: 3,
@@ -60,43 +60,43 @@ func TestValidateEphemeralVolume(t *testing.T) {
 			}
 		}),
 			want: []volErr{
-				invalid(meta+".annotations", `"A b"`, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"),
-				invalid(meta+".labels", `"a b"`, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"),
-				forbidden(meta+".name", "cannot be set"),
-				forbidden(meta+".generateName", "cannot be set"),
-				forbidden(meta+".namespace", "cannot be set"),
-				forbidden(meta+".uID", "cannot be set"),
-				forbidden(meta+".resourceVersion", "cannot be set"),
-				forbidden(meta+".generation", "cannot be set"),
-				forbidden(meta+".ownerReferences", "cannot be set"),
-				forbidden(meta+".finalizers", "cannot be set"),
+				volInvalid(meta+".annotations", `"A b"`, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"),
+				volInvalid(meta+".labels", `"a b"`, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"),
+				volForbidden(meta+".name", "cannot be set"),
+				volForbidden(meta+".generateName", "cannot be set"),
+				volForbidden(meta+".namespace", "cannot be set"),
+				volForbidden(meta+".uID", "cannot be set"),
+				volForbidden(meta+".resourceVersion", "cannot be set"),
+				volForbidden(meta+".generation", "cannot be set"),
+				volForbidden(meta+".ownerReferences", "cannot be set"),
+				volForbidden(meta+".finalizers", "cannot be set"),
 			}},
 		{name: "access modes", src: ephemeralWith(func(c *corev1.PersistentVolumeClaimTemplate) {
 			c.Spec.AccessModes = []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOncePod, corev1.ReadWriteOnce, "Bogus"}
 		}),
 			want: []volErr{
-				notSupported(spec+".accessModes", `"Bogus"`, accessModes),
-				forbidden(spec+".accessModes", "may not use ReadWriteOncePod with other access modes"),
+				volNotSupported(spec+".accessModes", `"Bogus"`, accessModes),
+				volForbidden(spec+".accessModes", "may not use ReadWriteOncePod with other access modes"),
 			}},
 		{name: "an unsupported mode beside ReadWriteOncePod is not another mode", src: ephemeralWith(func(c *corev1.PersistentVolumeClaimTemplate) {
 			c.Spec.AccessModes = []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOncePod, "Bogus"}
 		}),
-			want: []volErr{notSupported(spec+".accessModes", `"Bogus"`, accessModes)}},
+			want: []volErr{volNotSupported(spec+".accessModes", `"Bogus"`, accessModes)}},
 		{name: "access modes and storage required", src: ephemeralWith(func(c *corev1.PersistentVolumeClaimTemplate) {
 			c.Spec = corev1.PersistentVolumeClaimSpec{Resources: corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("1")}}}
 		}),
 			want: []volErr{
-				requiredMsg(spec+".accessModes", "at least 1 access mode is required"),
-				required(spec + ".resources[storage]"),
+				volRequiredMsg(spec+".accessModes", "at least 1 access mode is required"),
+				volRequired(spec + ".resources[storage]"),
 			}},
 		{name: "storage must be positive", src: ephemeralWith(func(c *corev1.PersistentVolumeClaimTemplate) {
 			c.Spec.Resources.Requests[corev1.ResourceStorage] = resource.MustParse("0")
 		}),
-			want: []volErr{invalid(spec+".resources[storage]", `"0"`, "must be greater than zero")}},
+			want: []volErr{volInvalid(spec+".resources[storage]", `"0"`, "must be greater than zero")}},
 		{name: "negative storage", src: ephemeralWith(func(c *corev1.PersistentVolumeClaimTemplate) {
 			c.Spec.Resources.Requests[corev1.ResourceStorage] = resource.MustParse("-1Gi")
 		}),
-			want: []volErr{invalid(spec+".resources[storage]", `"-1Gi"`, "must be greater than zero")}},
+			want: []volErr{volInvalid(spec+".resources[storage]", `"-1Gi"`, "must be greater than zero")}},
 		{name: "fractional storage is allowed", src: ephemeralWith(func(c *corev1.PersistentVolumeClaimTemplate) {
 			c.Spec.Resources.Requests[corev1.ResourceStorage] = resource.MustParse("1500m")
 		})},
@@ -107,10 +107,10 @@ func TestValidateEphemeralVolume(t *testing.T) {
 			c.Spec.VolumeAttributesClassName = ptr.To("Bad_Name")
 		}),
 			want: []volErr{
-				requiredMsg(spec+".selector.matchExpressions[0].values", "must be specified when `operator` is 'In' or 'NotIn'"),
-				invalid(spec+".storageClassName", `"Bad_Name"`, dnsSubdomainMsg),
-				notSupported(spec+".volumeMode", `"Bogus"`, `"Block", "Filesystem"`),
-				invalid(spec+".volumeAttributesClassName", `"Bad_Name"`, dnsSubdomainMsg),
+				volRequiredMsg(spec+".selector.matchExpressions[0].values", "must be specified when `operator` is 'In' or 'NotIn'"),
+				volInvalid(spec+".storageClassName", `"Bad_Name"`, dnsSubdomainMsg),
+				volNotSupported(spec+".volumeMode", `"Bogus"`, `"Block", "Filesystem"`),
+				volInvalid(spec+".volumeAttributesClassName", `"Bad_Name"`, dnsSubdomainMsg),
 			}},
 	})
 }
@@ -133,32 +133,32 @@ func TestValidateEphemeralDataSources(t *testing.T) {
 		{name: "equal source and ref, empty group same as none", src: withSources(ds(ptr.To(""), "PersistentVolumeClaim", "c"), ref(ptr.To(""), "PersistentVolumeClaim", "c", nil))},
 		{name: "dataSource kind and name required", src: withSources(ds(nil, "", ""), nil),
 			want: []volErr{
-				required(spec + ".dataSource.name"),
-				required(spec + ".dataSource.kind"),
-				invalid(spec+".dataSource", `""`, pvcOnly),
+				volRequired(spec + ".dataSource.name"),
+				volRequired(spec + ".dataSource.kind"),
+				volInvalid(spec+".dataSource", `""`, pvcOnly),
 			}},
 		{name: "core group only for claims; bad group", src: withSources(ds(nil, "Snap", "s"), ref(ptr.To("Bad_Group"), "Snap", "s", nil)),
 			want: []volErr{
-				invalid(spec+".dataSource", `"Snap"`, pvcOnly),
-				invalid(spec+".dataSourceRef.apiGroup", `"Bad_Group"`, dnsSubdomainMsg),
-				invalid(spec, "{}", "must match dataSourceRef"),
+				volInvalid(spec+".dataSource", `"Snap"`, pvcOnly),
+				volInvalid(spec+".dataSourceRef.apiGroup", `"Bad_Group"`, dnsSubdomainMsg),
+				volInvalid(spec, "{}", "must match dataSourceRef"),
 			}},
 		{name: "source and ref differ (nil and empty group differ too)", src: withSources(ds(nil, "PersistentVolumeClaim", "a"), ref(ptr.To(""), "PersistentVolumeClaim", "a", nil)),
-			want: []volErr{invalid(spec, "{}", "must match dataSourceRef")}},
+			want: []volErr{volInvalid(spec, "{}", "must match dataSourceRef")}},
 		{name: "ref namespace excludes a dataSource", src: withSources(ds(nil, "PersistentVolumeClaim", "a"), ref(nil, "PersistentVolumeClaim", "a", ptr.To("Bad_NS"))),
 			want: []volErr{
-				invalid(spec+".dataSourceRef.namespace", `"Bad_NS"`, dnsLabelMsg),
-				invalid(spec, "{}", "may not be specified when dataSourceRef.namespace is specified"),
+				volInvalid(spec+".dataSourceRef.namespace", `"Bad_NS"`, dnsLabelMsg),
+				volInvalid(spec, "{}", "may not be specified when dataSourceRef.namespace is specified"),
 			}},
 		{name: "an empty ref namespace is no namespace", src: withSources(ds(nil, "PersistentVolumeClaim", "a"), ref(nil, "PersistentVolumeClaim", "b", ptr.To(""))),
-			want: []volErr{invalid(spec, "{}", "must match dataSourceRef")}},
+			want: []volErr{volInvalid(spec, "{}", "must match dataSourceRef")}},
 	})
 }
 
 func TestValidateEphemeralClaimName(t *testing.T) {
 	longPod := strings.Repeat("p", 240)
 	vols := []corev1.Volume{{Name: strings.Repeat("v", 20), VolumeSource: ephemeralSource()}}
-	want := []volErr{invalid("spec.volumes[0].name", `"`+vols[0].Name+`"`,
+	want := []volErr{volInvalid("spec.volumes[0].name", `"`+vols[0].Name+`"`,
 		`PVC name "`+longPod+"-"+vols[0].Name+`": must be no more than 253 characters`)}
 	_, errs := validateVolumes(vols, &metav1.ObjectMeta{Name: longPod}, field.NewPath("spec", "volumes"), PodValidationOptions{})
 	checkVolErrs(t, errs, want)

@@ -19,9 +19,9 @@ func TestValidateGitRepoVolume(t *testing.T) {
 		{name: "valid directory", src: gitRepo("r", "a/..b/.")},
 		{name: "repository required; directory relative without backsteps", src: gitRepo("", "/abs/../x"),
 			want: []volErr{
-				required("spec.volumes[0].gitRepo.repository"),
-				invalid("spec.volumes[0].gitRepo.directory", `"/abs/../x"`, "must be a relative path"),
-				invalid("spec.volumes[0].gitRepo.directory", `"/abs/../x"`, "must not contain '..'"),
+				volRequired("spec.volumes[0].gitRepo.repository"),
+				volInvalid("spec.volumes[0].gitRepo.directory", `"/abs/../x"`, "must be a relative path"),
+				volInvalid("spec.volumes[0].gitRepo.directory", `"/abs/../x"`, "must not contain '..'"),
 			}},
 		{name: "a directory starting with .. is fine here", src: gitRepo("r", "..x")},
 	})
@@ -33,61 +33,61 @@ func TestValidateNetworkVolumes(t *testing.T) {
 		{name: "nfs valid", src: corev1.VolumeSource{NFS: &corev1.NFSVolumeSource{Server: "s", Path: "/export"}}},
 		{name: "nfs empty", src: corev1.VolumeSource{NFS: &corev1.NFSVolumeSource{}},
 			want: []volErr{
-				required("spec.volumes[0].nfs.server"),
-				required("spec.volumes[0].nfs.path"),
-				invalid("spec.volumes[0].nfs.path", `""`, "must be an absolute path"),
+				volRequired("spec.volumes[0].nfs.server"),
+				volRequired("spec.volumes[0].nfs.path"),
+				volInvalid("spec.volumes[0].nfs.path", `""`, "must be an absolute path"),
 			}},
 		{name: "nfs relative path", src: corev1.VolumeSource{NFS: &corev1.NFSVolumeSource{Server: "s", Path: "rel"}},
-			want: []volErr{invalid("spec.volumes[0].nfs.path", `"rel"`, "must be an absolute path")}},
+			want: []volErr{volInvalid("spec.volumes[0].nfs.path", `"rel"`, "must be an absolute path")}},
 
 		{name: "glusterfs valid", src: corev1.VolumeSource{Glusterfs: &corev1.GlusterfsVolumeSource{EndpointsName: "e", Path: "p"}}},
 		{name: "glusterfs empty", src: corev1.VolumeSource{Glusterfs: &corev1.GlusterfsVolumeSource{}},
-			want: []volErr{required("spec.volumes[0].glusterfs.endpoints"), required("spec.volumes[0].glusterfs.path")}},
+			want: []volErr{volRequired("spec.volumes[0].glusterfs.endpoints"), volRequired("spec.volumes[0].glusterfs.path")}},
 
 		{name: "cephfs valid", src: corev1.VolumeSource{CephFS: &corev1.CephFSVolumeSource{Monitors: []string{"m"}}}},
 		{name: "cephfs monitors, under cephfs", src: corev1.VolumeSource{CephFS: &corev1.CephFSVolumeSource{}},
-			want: []volErr{required("spec.volumes[0].cephfs.monitors")}},
+			want: []volErr{volRequired("spec.volumes[0].cephfs.monitors")}},
 
 		{name: "rbd valid", src: corev1.VolumeSource{RBD: &corev1.RBDVolumeSource{CephMonitors: []string{"m"}, RBDImage: "i"}}},
 		{name: "rbd empty", src: corev1.VolumeSource{RBD: &corev1.RBDVolumeSource{}},
-			want: []volErr{required("spec.volumes[0].rbd.monitors"), required("spec.volumes[0].rbd.image")}},
+			want: []volErr{volRequired("spec.volumes[0].rbd.monitors"), volRequired("spec.volumes[0].rbd.image")}},
 
 		{name: "quobyte valid", src: corev1.VolumeSource{Quobyte: &corev1.QuobyteVolumeSource{Registry: "a:1,b:2", Volume: "v"}}},
 		{name: "quobyte empty", src: corev1.VolumeSource{Quobyte: &corev1.QuobyteVolumeSource{}},
-			want: []volErr{requiredMsg("spec.volumes[0].quobyte.registry", registryMsg), required("spec.volumes[0].quobyte.volume")}},
+			want: []volErr{volRequiredMsg("spec.volumes[0].quobyte.registry", registryMsg), volRequired("spec.volumes[0].quobyte.volume")}},
 		{name: "quobyte long tenant hides a bad registry", src: corev1.VolumeSource{Quobyte: &corev1.QuobyteVolumeSource{Registry: "bad", Tenant: strings.Repeat("t", 65), Volume: "v"}},
-			want: []volErr{requiredMsg("spec.volumes[0].quobyte.tenant", "must be a UUID and may not exceed a length of 64 characters")}},
+			want: []volErr{volRequiredMsg("spec.volumes[0].quobyte.tenant", "must be a UUID and may not exceed a length of 64 characters")}},
 		{name: "quobyte one error per bad pair", src: corev1.VolumeSource{Quobyte: &corev1.QuobyteVolumeSource{Registry: "h,i:2,j", Tenant: strings.Repeat("t", 64), Volume: "v"}},
 			want: []volErr{
-				invalid("spec.volumes[0].quobyte.registry", `"h,i:2,j"`, registryMsg),
-				invalid("spec.volumes[0].quobyte.registry", `"h,i:2,j"`, registryMsg),
+				volInvalid("spec.volumes[0].quobyte.registry", `"h,i:2,j"`, registryMsg),
+				volInvalid("spec.volumes[0].quobyte.registry", `"h,i:2,j"`, registryMsg),
 			}},
 
 		{name: "flocker by name", src: corev1.VolumeSource{Flocker: &corev1.FlockerVolumeSource{DatasetName: "d"}}},
 		{name: "flocker by uuid", src: corev1.VolumeSource{Flocker: &corev1.FlockerVolumeSource{DatasetUUID: "u"}}},
 		{name: "flocker neither", src: corev1.VolumeSource{Flocker: &corev1.FlockerVolumeSource{}},
-			want: []volErr{requiredMsg("spec.volumes[0].flocker", "one of datasetName and datasetUUID is required")}},
+			want: []volErr{volRequiredMsg("spec.volumes[0].flocker", "one of datasetName and datasetUUID is required")}},
 		{name: "flocker both, slash in name", src: corev1.VolumeSource{Flocker: &corev1.FlockerVolumeSource{DatasetName: "a/b", DatasetUUID: "u"}},
 			want: []volErr{
-				invalid("spec.volumes[0].flocker", `"resource"`, "datasetName and datasetUUID can not be specified simultaneously"),
-				invalid("spec.volumes[0].flocker.datasetName", `"a/b"`, "must not contain '/'"),
+				volInvalid("spec.volumes[0].flocker", `"resource"`, "datasetName and datasetUUID can not be specified simultaneously"),
+				volInvalid("spec.volumes[0].flocker.datasetName", `"a/b"`, "must not contain '/'"),
 			}},
 
 		{name: "storageos valid", src: corev1.VolumeSource{StorageOS: &corev1.StorageOSVolumeSource{VolumeName: "v", VolumeNamespace: "ns", SecretRef: &corev1.LocalObjectReference{Name: "s"}}}},
 		{name: "storageos empty", src: corev1.VolumeSource{StorageOS: &corev1.StorageOSVolumeSource{SecretRef: &corev1.LocalObjectReference{}}},
-			want: []volErr{required("spec.volumes[0].storageos.volumeName"), required("spec.volumes[0].storageos.secretRef.name")}},
+			want: []volErr{volRequired("spec.volumes[0].storageos.volumeName"), volRequired("spec.volumes[0].storageos.secretRef.name")}},
 		{name: "storageos names are DNS labels", src: corev1.VolumeSource{StorageOS: &corev1.StorageOSVolumeSource{VolumeName: "Bad_V", VolumeNamespace: "Bad_NS"}},
 			want: []volErr{
-				invalid("spec.volumes[0].storageos.volumeName", `"Bad_V"`, dnsLabelMsg),
-				invalid("spec.volumes[0].storageos.volumeNamespace", `"Bad_NS"`, dnsLabelMsg),
+				volInvalid("spec.volumes[0].storageos.volumeName", `"Bad_V"`, dnsLabelMsg),
+				volInvalid("spec.volumes[0].storageos.volumeNamespace", `"Bad_NS"`, dnsLabelMsg),
 			}},
 
 		{name: "scaleIO valid", src: corev1.VolumeSource{ScaleIO: &corev1.ScaleIOVolumeSource{Gateway: "g", System: "s", VolumeName: "v"}}},
 		{name: "scaleIO empty", src: corev1.VolumeSource{ScaleIO: &corev1.ScaleIOVolumeSource{}},
-			want: []volErr{required("spec.volumes[0].scaleIO.gateway"), required("spec.volumes[0].scaleIO.system"), required("spec.volumes[0].scaleIO.volumeName")}},
+			want: []volErr{volRequired("spec.volumes[0].scaleIO.gateway"), volRequired("spec.volumes[0].scaleIO.system"), volRequired("spec.volumes[0].scaleIO.volumeName")}},
 
 		{name: "portworx", src: corev1.VolumeSource{PortworxVolume: &corev1.PortworxVolumeSource{}},
-			want: []volErr{required("spec.volumes[0].portworxVolume.volumeID")}},
+			want: []volErr{volRequired("spec.volumes[0].portworxVolume.volumeID")}},
 		{name: "portworx valid", src: corev1.VolumeSource{PortworxVolume: &corev1.PortworxVolumeSource{VolumeID: "v"}}},
 	})
 }
@@ -110,34 +110,34 @@ func TestValidateISCSIVolume(t *testing.T) {
 		})},
 		{name: "empty", src: iscsi(func(s *corev1.ISCSIVolumeSource) { *s = corev1.ISCSIVolumeSource{Lun: 256, DiscoveryCHAPAuth: true} }),
 			want: []volErr{
-				required(p + ".targetPortal"),
-				required(p + ".iqn"),
-				invalid(p+".lun", "256", "must be between 0 and 255, inclusive"),
-				required(p + ".secretRef"),
+				volRequired(p + ".targetPortal"),
+				volRequired(p + ".iqn"),
+				volInvalid(p+".lun", "256", "must be between 0 and 255, inclusive"),
+				volRequired(p + ".secretRef"),
 			}},
 		{name: "bad names", src: iscsi(func(s *corev1.ISCSIVolumeSource) {
 			s.IQN = "foo"
 			s.InitiatorName = ptr.To("iqn.bad")
 		}),
 			want: []volErr{
-				invalid(p+".iqn", `"foo"`, "must be valid format starting with iqn, eui, or naa"),
-				invalid(p+".initiatorname", `"iqn.bad"`, "must be valid format"),
+				volInvalid(p+".iqn", `"foo"`, "must be valid format starting with iqn, eui, or naa"),
+				volInvalid(p+".initiatorname", `"iqn.bad"`, "must be valid format"),
 			}},
 		{name: "bad eui and initiator prefix", src: iscsi(func(s *corev1.ISCSIVolumeSource) {
 			s.IQN = "eui.1234"
 			s.InitiatorName = ptr.To("bar")
 		}),
 			want: []volErr{
-				invalid(p+".iqn", `"eui.1234"`, "must be valid format"),
-				invalid(p+".initiatorname", `"bar"`, "must be valid format starting with iqn, eui, or naa"),
+				volInvalid(p+".iqn", `"eui.1234"`, "must be valid format"),
+				volInvalid(p+".initiatorname", `"bar"`, "must be valid format starting with iqn, eui, or naa"),
 			}},
 		{name: "negative lun", src: iscsi(func(s *corev1.ISCSIVolumeSource) { s.Lun = -1 }),
-			want: []volErr{invalid(p+".lun", "-1", "must be between 0 and 255, inclusive")}},
+			want: []volErr{volInvalid(p+".lun", "-1", "must be between 0 and 255, inclusive")}},
 		{name: "volume name and portal too long for a custom initiator", src: iscsi(func(s *corev1.ISCSIVolumeSource) {
 			s.TargetPortal = strings.Repeat("t", 63)
 			s.InitiatorName = ptr.To("iqn.2015-02.example.com:test")
 		}),
-			want: []volErr{invalid("spec.volumes[0].name", `"v"`, "Total length of <volume name>:<iscsi.targetPortal> must be under 64 characters if iscsi.initiatorName is specified.")}},
+			want: []volErr{volInvalid("spec.volumes[0].name", `"v"`, "Total length of <volume name>:<iscsi.targetPortal> must be under 64 characters if iscsi.initiatorName is specified.")}},
 		{name: "length allowed without a custom initiator", src: iscsi(func(s *corev1.ISCSIVolumeSource) { s.TargetPortal = strings.Repeat("t", 63) })},
 		{name: "64 in all is allowed", src: iscsi(func(s *corev1.ISCSIVolumeSource) {
 			s.TargetPortal = strings.Repeat("t", 62)
@@ -156,54 +156,54 @@ func TestValidateDiskVolumes(t *testing.T) {
 		{name: "gce valid, partition 0 accepted", src: corev1.VolumeSource{GCEPersistentDisk: &corev1.GCEPersistentDiskVolumeSource{PDName: "pd"}}},
 		{name: "gce checks report under persistentDisk", src: corev1.VolumeSource{GCEPersistentDisk: &corev1.GCEPersistentDiskVolumeSource{Partition: 256}},
 			want: []volErr{
-				required("spec.volumes[0].persistentDisk.pdName"),
-				invalid("spec.volumes[0].persistentDisk.partition", "256", "must be between 1 and 255, inclusive"),
+				volRequired("spec.volumes[0].persistentDisk.pdName"),
+				volInvalid("spec.volumes[0].persistentDisk.partition", "256", "must be between 1 and 255, inclusive"),
 			}},
 		{name: "aws valid", src: corev1.VolumeSource{AWSElasticBlockStore: &corev1.AWSElasticBlockStoreVolumeSource{VolumeID: "v", Partition: 255}}},
 		{name: "aws", src: corev1.VolumeSource{AWSElasticBlockStore: &corev1.AWSElasticBlockStoreVolumeSource{Partition: -1}},
 			want: []volErr{
-				required("spec.volumes[0].awsElasticBlockStore.volumeID"),
-				invalid("spec.volumes[0].awsElasticBlockStore.partition", "-1", "must be between 1 and 255, inclusive"),
+				volRequired("spec.volumes[0].awsElasticBlockStore.volumeID"),
+				volInvalid("spec.volumes[0].awsElasticBlockStore.partition", "-1", "must be between 1 and 255, inclusive"),
 			}},
 		{name: "cinder valid", src: corev1.VolumeSource{Cinder: &corev1.CinderVolumeSource{VolumeID: "v"}}},
 		{name: "cinder", src: corev1.VolumeSource{Cinder: &corev1.CinderVolumeSource{SecretRef: &corev1.LocalObjectReference{}}},
-			want: []volErr{required("spec.volumes[0].cinder.volumeID"), required("spec.volumes[0].cinder.secretRef.name")}},
+			want: []volErr{volRequired("spec.volumes[0].cinder.volumeID"), volRequired("spec.volumes[0].cinder.secretRef.name")}},
 		{name: "vsphere", src: corev1.VolumeSource{VsphereVolume: &corev1.VsphereVirtualDiskVolumeSource{}},
-			want: []volErr{required("spec.volumes[0].vsphereVolume.volumePath")}},
+			want: []volErr{volRequired("spec.volumes[0].vsphereVolume.volumePath")}},
 		{name: "photon", src: corev1.VolumeSource{PhotonPersistentDisk: &corev1.PhotonPersistentDiskVolumeSource{}},
-			want: []volErr{required("spec.volumes[0].photonPersistentDisk.pdID")}},
+			want: []volErr{volRequired("spec.volumes[0].photonPersistentDisk.pdID")}},
 
 		{name: "fc valid by wwns", src: corev1.VolumeSource{FC: &corev1.FCVolumeSource{TargetWWNs: []string{"w"}, Lun: ptr.To[int32](0)}}},
 		{name: "fc valid by wwids", src: corev1.VolumeSource{FC: &corev1.FCVolumeSource{WWIDs: []string{"w"}, Lun: ptr.To[int32](-1)}}},
 		{name: "fc neither", src: corev1.VolumeSource{FC: &corev1.FCVolumeSource{}},
-			want: []volErr{requiredMsg("spec.volumes[0].fc.targetWWNs", "must specify either targetWWNs or wwids, but not both")}},
+			want: []volErr{volRequiredMsg("spec.volumes[0].fc.targetWWNs", "must specify either targetWWNs or wwids, but not both")}},
 		{name: "fc both, lun required", src: corev1.VolumeSource{FC: &corev1.FCVolumeSource{TargetWWNs: []string{"x"}, WWIDs: []string{"y"}}},
 			want: []volErr{
-				invalid("spec.volumes[0].fc.targetWWNs", `["x"]`, "targetWWNs and wwids can not be specified simultaneously"),
-				requiredMsg("spec.volumes[0].fc.lun", "lun is required if targetWWNs is specified"),
+				volInvalid("spec.volumes[0].fc.targetWWNs", `["x"]`, "targetWWNs and wwids can not be specified simultaneously"),
+				volRequiredMsg("spec.volumes[0].fc.lun", "lun is required if targetWWNs is specified"),
 			}},
 		{name: "fc lun range", src: corev1.VolumeSource{FC: &corev1.FCVolumeSource{TargetWWNs: []string{"x"}, Lun: ptr.To[int32](256)}},
-			want: []volErr{invalid("spec.volumes[0].fc.lun", "256", "must be between 0 and 255, inclusive")}},
+			want: []volErr{volInvalid("spec.volumes[0].fc.lun", "256", "must be between 0 and 255, inclusive")}},
 
 		{name: "azureFile valid", src: corev1.VolumeSource{AzureFile: &corev1.AzureFileVolumeSource{SecretName: "s", ShareName: "x"}}},
 		{name: "azureFile", src: corev1.VolumeSource{AzureFile: &corev1.AzureFileVolumeSource{}},
-			want: []volErr{required("spec.volumes[0].azureFile.secretName"), required("spec.volumes[0].azureFile.shareName")}},
+			want: []volErr{volRequired("spec.volumes[0].azureFile.secretName"), volRequired("spec.volumes[0].azureFile.shareName")}},
 		{name: "azureDisk shared blob", src: azureDisk("https://a.blob.core.windows.net/c/d.vhd", corev1.AzureSharedBlobDisk, corev1.AzureDataDiskCachingReadWrite)},
 		{name: "azureDisk managed", src: azureDisk("/subscriptions/x", corev1.AzureManagedDisk, corev1.AzureDataDiskCachingNone)},
 		{name: "azureDisk unset kind and caching skip the URI checks", src: corev1.VolumeSource{AzureDisk: &corev1.AzureDiskVolumeSource{DiskName: "d", DataDiskURI: "x"}}},
 		{name: "azureDisk empty, bad enums", src: corev1.VolumeSource{AzureDisk: &corev1.AzureDiskVolumeSource{
 			Kind: ptr.To(corev1.AzureDataDiskKind("Bogus")), CachingMode: ptr.To(corev1.AzureDataDiskCachingMode("Bogus"))}},
 			want: []volErr{
-				required("spec.volumes[0].azureDisk.diskName"),
-				required("spec.volumes[0].azureDisk.diskURI"),
-				notSupported("spec.volumes[0].azureDisk.cachingMode", `"Bogus"`, `"None", "ReadOnly", "ReadWrite"`),
-				notSupported("spec.volumes[0].azureDisk.kind", `"Bogus"`, `"Dedicated", "Managed", "Shared"`),
-				notSupported("spec.volumes[0].azureDisk.diskURI", `""`, blobURIs),
+				volRequired("spec.volumes[0].azureDisk.diskName"),
+				volRequired("spec.volumes[0].azureDisk.diskURI"),
+				volNotSupported("spec.volumes[0].azureDisk.cachingMode", `"Bogus"`, `"None", "ReadOnly", "ReadWrite"`),
+				volNotSupported("spec.volumes[0].azureDisk.kind", `"Bogus"`, `"Dedicated", "Managed", "Shared"`),
+				volNotSupported("spec.volumes[0].azureDisk.diskURI", `""`, blobURIs),
 			}},
 		{name: "azureDisk blob needs a URL", src: azureDisk("http://x", corev1.AzureDedicatedBlobDisk, corev1.AzureDataDiskCachingReadOnly),
-			want: []volErr{notSupported("spec.volumes[0].azureDisk.diskURI", `"http://x"`, blobURIs)}},
+			want: []volErr{volNotSupported("spec.volumes[0].azureDisk.diskURI", `"http://x"`, blobURIs)}},
 		{name: "azureDisk managed needs a resource ID", src: azureDisk("https://x", corev1.AzureManagedDisk, corev1.AzureDataDiskCachingReadOnly),
-			want: []volErr{notSupported("spec.volumes[0].azureDisk.diskURI", `"https://x"`, managedURIs)}},
+			want: []volErr{volNotSupported("spec.volumes[0].azureDisk.diskURI", `"https://x"`, managedURIs)}},
 	})
 }
 
@@ -215,11 +215,11 @@ func TestValidateFlexVolume(t *testing.T) {
 		{name: "driver required; reserved namespaces in any case, sorted", src: corev1.VolumeSource{FlexVolume: &corev1.FlexVolumeSource{
 			Options: map[string]string{"k8s.io": "1", "a.kubernetes.io/x": "2", "Sub.K8S.IO/z": "3", "kubernetes.io/y": "4"}}},
 			want: []volErr{
-				required("spec.volumes[0].flexVolume.driver"),
-				invalid("spec.volumes[0].flexVolume.options[Sub.K8S.IO/z]", `"Sub.K8S.IO/z"`, reserved),
-				invalid("spec.volumes[0].flexVolume.options[a.kubernetes.io/x]", `"a.kubernetes.io/x"`, reserved),
-				invalid("spec.volumes[0].flexVolume.options[k8s.io]", `"k8s.io"`, reserved),
-				invalid("spec.volumes[0].flexVolume.options[kubernetes.io/y]", `"kubernetes.io/y"`, reserved),
+				volRequired("spec.volumes[0].flexVolume.driver"),
+				volInvalid("spec.volumes[0].flexVolume.options[Sub.K8S.IO/z]", `"Sub.K8S.IO/z"`, reserved),
+				volInvalid("spec.volumes[0].flexVolume.options[a.kubernetes.io/x]", `"a.kubernetes.io/x"`, reserved),
+				volInvalid("spec.volumes[0].flexVolume.options[k8s.io]", `"k8s.io"`, reserved),
+				volInvalid("spec.volumes[0].flexVolume.options[kubernetes.io/y]", `"kubernetes.io/y"`, reserved),
 			}},
 	})
 }

@@ -2,7 +2,6 @@ package validation
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -92,16 +91,6 @@ func validatePodResources(spec *corev1.PodSpec, podClaimNames sets.Set[string], 
 	return allErrs
 }
 
-// sortedResourceNames returns the names of a resource list in order, so that errors come in a
-// stable order (kube walks the map in random order).
-func sortedResourceNames(list corev1.ResourceList) []corev1.ResourceName {
-	names := make([]corev1.ResourceName, 0, len(list))
-	for name := range list {
-		names = append(names, name)
-	}
-	sort.Slice(names, func(i, j int) bool { return names[i] < names[j] })
-	return names
-}
 
 // validatePodLevelRequirements applies the rules of container requirements to the pod-level ones,
 // with the pod-level set of resource names.
@@ -176,10 +165,6 @@ func validatePodLevelResourceName(name corev1.ResourceName, fldPath *field.Path)
 		return field.ErrorList{field.NotSupported(fldPath, name, sets.List(resourcehelper.SupportedPodLevelResources()))}
 	}
 	return nil
-}
-
-func isHugePagesResource(name corev1.ResourceName) bool {
-	return strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix)
 }
 
 // isOvercommittableResource reports whether a node may promise more of the resource than it has:

@@ -73,6 +73,8 @@ func validateResourceRequirementsWith(requirements *corev1.ResourceRequirements,
 	return allErrs
 }
 
+// sortedResourceNames returns the names of a resource list in order, so that errors come in a
+// stable order (kube walks the map in random order).
 func sortedResourceNames(list corev1.ResourceList) []corev1.ResourceName {
 	names := make([]corev1.ResourceName, 0, len(list))
 	for name := range list {

@@ -44,20 +44,20 @@ func checkVolErrs(t *testing.T, got field.ErrorList, want []volErr) {
 	}
 }
 
-func required(f string) volErr { return volErr{field.ErrorTypeRequired, f, "Required value"} }
-func requiredMsg(f, detail string) volErr {
+func volRequired(f string) volErr { return volErr{field.ErrorTypeRequired, f, "Required value"} }
+func volRequiredMsg(f, detail string) volErr {
 	return volErr{field.ErrorTypeRequired, f, "Required value: " + detail}
 }
-func invalid(f, value, detail string) volErr {
+func volInvalid(f, value, detail string) volErr {
 	return volErr{field.ErrorTypeInvalid, f, "Invalid value: " + value + ": " + detail}
 }
-func forbidden(f, detail string) volErr {
+func volForbidden(f, detail string) volErr {
 	return volErr{field.ErrorTypeForbidden, f, "Forbidden: " + detail}
 }
-func notSupported(f, value, supported string) volErr {
+func volNotSupported(f, value, supported string) volErr {
 	return volErr{field.ErrorTypeNotSupported, f, "Unsupported value: " + value + ": supported values: " + supported}
 }
-func tooLong(f string, n int) volErr {
+func volTooLong(f string, n int) volErr {
 	return volErr{field.ErrorTypeTooLong, f, fmt.Sprintf("Too long: may not be more than %d bytes", n)}
 }
 
@@ -87,8 +87,6 @@ func runVolumeCases(t *testing.T, cases []volumeCase) {
 	}
 }
 
-const dnsLabelMsg = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
-const dnsSubdomainMsg = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
 
 func emptyDir() corev1.VolumeSource {
 	return corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}
@@ -121,46 +119,46 @@ func TestValidateVolumesNamesAndMap(t *testing.T) {
 	}, {
 		name: "empty name",
 		vols: []corev1.Volume{{Name: "", VolumeSource: emptyDir()}},
-		want: []volErr{required("spec.volumes[0].name")},
+		want: []volErr{volRequired("spec.volumes[0].name")},
 	}, {
 		name: "name not a DNS label",
 		vols: []corev1.Volume{{Name: "A_b", VolumeSource: emptyDir()}, {Name: "a.b", VolumeSource: emptyDir()}},
 		want: []volErr{
-			invalid("spec.volumes[0].name", `"A_b"`, dnsLabelMsg),
-			invalid("spec.volumes[1].name", `"a.b"`, "must not contain dots"),
+			volInvalid("spec.volumes[0].name", `"A_b"`, dnsLabelMsg),
+			volInvalid("spec.volumes[1].name", `"a.b"`, "must not contain dots"),
 		},
 	}, {
 		name: "name too long",
 		vols: []corev1.Volume{{Name: strings.Repeat("a", 64), VolumeSource: emptyDir()}},
-		want: []volErr{invalid("spec.volumes[0].name", `"`+strings.Repeat("a", 64)+`"`, "must be no more than 63 characters")},
+		want: []volErr{volInvalid("spec.volumes[0].name", `"`+strings.Repeat("a", 64)+`"`, "must be no more than 63 characters")},
 	}, {
 		name:  "duplicate name: the first stays in the map",
 		vols:  []corev1.Volume{{Name: "a", VolumeSource: emptyDir()}, {Name: "a", VolumeSource: badHostPath()}},
-		want:  []volErr{required("spec.volumes[1].hostPath.path"), {field.ErrorTypeDuplicate, "spec.volumes[1].name", `Duplicate value: "a"`}},
+		want:  []volErr{volRequired("spec.volumes[1].hostPath.path"), {field.ErrorTypeDuplicate, "spec.volumes[1].name", `Duplicate value: "a"`}},
 		inMap: []string{"a"},
 		from:  map[string]int{"a": 0},
 	}, {
 		name:  "a name first held by an invalid volume is not a duplicate later",
 		vols:  []corev1.Volume{{Name: "a", VolumeSource: badHostPath()}, {Name: "a", VolumeSource: emptyDir()}, {Name: "a", VolumeSource: emptyDir()}},
-		want:  []volErr{required("spec.volumes[0].hostPath.path"), {field.ErrorTypeDuplicate, "spec.volumes[2].name", `Duplicate value: "a"`}},
+		want:  []volErr{volRequired("spec.volumes[0].hostPath.path"), {field.ErrorTypeDuplicate, "spec.volumes[2].name", `Duplicate value: "a"`}},
 		inMap: []string{"a"},
 		from:  map[string]int{"a": 1},
 	}, {
 		name:  "an invalid volume is left out of the map",
 		vols:  []corev1.Volume{{Name: "bad", VolumeSource: badHostPath()}, {Name: "good", VolumeSource: emptyDir()}},
-		want:  []volErr{required("spec.volumes[0].hostPath.path")},
+		want:  []volErr{volRequired("spec.volumes[0].hostPath.path")},
 		inMap: []string{"good"},
 	}, {
 		name: "no source",
 		vols: []corev1.Volume{{Name: "a"}},
-		want: []volErr{requiredMsg("spec.volumes[0]", "must specify a volume type")},
+		want: []volErr{volRequiredMsg("spec.volumes[0]", "must specify a volume type")},
 	}, {
 		name: "claim of an ephemeral volume: reported, yet the volume stays in the map",
 		vols: []corev1.Volume{
 			{Name: "e", VolumeSource: ephemeralSource()},
 			{Name: "c", VolumeSource: corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: "p-e"}}},
 		},
-		want:  []volErr{invalid("spec.volumes[1].persistentVolumeClaim.claimName", `"p-e"`, "must not reference a PVC that gets created for an ephemeral volume")},
+		want:  []volErr{volInvalid("spec.volumes[1].persistentVolumeClaim.claimName", `"p-e"`, "must not reference a PVC that gets created for an ephemeral volume")},
 		inMap: []string{"e", "c"},
 	}, {
 		name: "claim clash reported even when the claim volume is invalid otherwise",
@@ -169,8 +167,8 @@ func TestValidateVolumesNamesAndMap(t *testing.T) {
 			{Name: "c", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}, PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: "p-e"}}},
 		},
 		want: []volErr{
-			forbidden("spec.volumes[1].persistentVolumeClaim", "may not specify more than 1 volume type"),
-			invalid("spec.volumes[1].persistentVolumeClaim.claimName", `"p-e"`, "must not reference a PVC that gets created for an ephemeral volume"),
+			volForbidden("spec.volumes[1].persistentVolumeClaim", "may not specify more than 1 volume type"),
+			volInvalid("spec.volumes[1].persistentVolumeClaim.claimName", `"p-e"`, "must not reference a PVC that gets created for an ephemeral volume"),
 		},
 		inMap: []string{"e"},
 	}, {
@@ -238,12 +236,12 @@ func TestValidateVolumesOneSource(t *testing.T) {
 			Image:             &corev1.ImageVolumeSource{},
 		},
 		want: []volErr{
-			forbidden("spec.volumes[0].hostPath", "may not specify more than 1 volume type"),
-			forbidden("spec.volumes[0].gcePersistentDisk", "may not specify more than 1 volume type"),
-			forbidden("spec.volumes[0].secret", "may not specify more than 1 volume type"),
-			forbidden("spec.volumes[0].cephFS", "may not specify more than 1 volume type"),
-			forbidden("spec.volumes[0].downwarAPI", "may not specify more than 1 volume type"),
-			forbidden("spec.volumes[0].image", "may not specify more than 1 volume type"),
+			volForbidden("spec.volumes[0].hostPath", "may not specify more than 1 volume type"),
+			volForbidden("spec.volumes[0].gcePersistentDisk", "may not specify more than 1 volume type"),
+			volForbidden("spec.volumes[0].secret", "may not specify more than 1 volume type"),
+			volForbidden("spec.volumes[0].cephFS", "may not specify more than 1 volume type"),
+			volForbidden("spec.volumes[0].downwarAPI", "may not specify more than 1 volume type"),
+			volForbidden("spec.volumes[0].image", "may not specify more than 1 volume type"),
 		},
 	}, {
 		name: "the first in kube's order is validated whichever the client wrote first",
@@ -253,10 +251,10 @@ func TestValidateVolumesOneSource(t *testing.T) {
 			CephFS:            &corev1.CephFSVolumeSource{},
 		},
 		want: []volErr{
-			required("spec.volumes[0].persistentDisk.pdName"),
-			invalid("spec.volumes[0].persistentDisk.partition", "300", "must be between 1 and 255, inclusive"),
-			forbidden("spec.volumes[0].cephFS", "may not specify more than 1 volume type"),
-			forbidden("spec.volumes[0].image", "may not specify more than 1 volume type"),
+			volRequired("spec.volumes[0].persistentDisk.pdName"),
+			volInvalid("spec.volumes[0].persistentDisk.partition", "300", "must be between 1 and 255, inclusive"),
+			volForbidden("spec.volumes[0].cephFS", "may not specify more than 1 volume type"),
+			volForbidden("spec.volumes[0].image", "may not specify more than 1 volume type"),
 		},
 	}, {
 		name: "every other kind after emptyDir",
@@ -290,7 +288,7 @@ func TestValidateVolumesOneSource(t *testing.T) {
 			for _, n := range []string{"gitRepo", "awsElasticBlockStore", "nfs", "glusterfs", "flocker", "persistentVolumeClaim",
 				"rbd", "cinder", "quobyte", "fc", "flexVolume", "configMap", "azureFile", "vsphereVolume", "photonPersistentDisk",
 				"portworxVolume", "azureDisk", "storageos", "projected", "scaleIO", "csi", "ephemeral"} {
-				w = append(w, forbidden("spec.volumes[0]."+n, "may not specify more than 1 volume type"))
+				w = append(w, volForbidden("spec.volumes[0]."+n, "may not specify more than 1 volume type"))
 			}
 			return w
 		}(),
@@ -301,8 +299,8 @@ func TestValidateVolumesOneSource(t *testing.T) {
 			ISCSI:    &corev1.ISCSIVolumeSource{TargetPortal: strings.Repeat("t", 63), InitiatorName: ptr.To("x")},
 		},
 		want: []volErr{
-			forbidden("spec.volumes[0].iscsi", "may not specify more than 1 volume type"),
-			invalid("spec.volumes[0].name", `"v"`, "Total length of <volume name>:<iscsi.targetPortal> must be under 64 characters if iscsi.initiatorName is specified."),
+			volForbidden("spec.volumes[0].iscsi", "may not specify more than 1 volume type"),
+			volInvalid("spec.volumes[0].name", `"v"`, "Total length of <volume name>:<iscsi.targetPortal> must be under 64 characters if iscsi.initiatorName is specified."),
 		},
 	}})
 }
