@@ -9,7 +9,6 @@ import (
 	"k8s.io/utils/ptr"
 )
 
-
 func TestValidateContainersCommon(t *testing.T) {
 	cases := []struct {
 		name       string

@@ -91,7 +91,6 @@ func validatePodResources(spec *corev1.PodSpec, podClaimNames sets.Set[string], 
 	return allErrs
 }
 
-
 // validatePodLevelRequirements applies the rules of container requirements to the pod-level ones,
 // with the pod-level set of resource names.
 func validatePodLevelRequirements(req *corev1.ResourceRequirements, podClaimNames sets.Set[string], fldPath *field.Path, opts PodValidationOptions) field.ErrorList {

@@ -204,29 +204,3 @@ func validateVolumeDevices(devices []corev1.VolumeDevice, mounts []corev1.Volume
 	}
 	return allErrs
 }
-
-// validateVolumeDevicesWithUserNamespaces forbids volumeDevices in a pod without host users:
-// devices cannot be idmapped. It belongs to kube's host-users check, which runs late in the pod
-// spec validation, so the caller of that check calls this; containers are visited init first,
-// then regular, then ephemeral.
-func validateVolumeDevicesWithUserNamespaces(spec *corev1.PodSpec, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
-	if spec.HostUsers == nil || *spec.HostUsers || opts.AllowUserNamespacesWithVolumeDevices {
-		return nil
-	}
-	var allErrs field.ErrorList
-	forbid := func(n int, path *field.Path) {
-		if n > 0 {
-			allErrs = append(allErrs, field.Forbidden(path.Child("volumeDevices"), "when `hostUsers` is false"))
-		}
-	}
-	for i := range spec.InitContainers {
-		forbid(len(spec.InitContainers[i].VolumeDevices), fldPath.Child("initContainers").Index(i))
-	}
-	for i := range spec.Containers {
-		forbid(len(spec.Containers[i].VolumeDevices), fldPath.Child("containers").Index(i))
-	}
-	for i := range spec.EphemeralContainers {
-		forbid(len(spec.EphemeralContainers[i].VolumeDevices), fldPath.Child("ephemeralContainers").Index(i))
-	}
-	return allErrs
-}

@@ -140,34 +140,3 @@ func TestValidateVolumeDevices(t *testing.T) {
 	}
 }
 
-func TestValidateVolumeDevicesWithUserNamespaces(t *testing.T) {
-	dev := []corev1.VolumeDevice{{Name: "pvc", DevicePath: "/dev/a"}}
-	spec := &corev1.PodSpec{
-		InitContainers:      []corev1.Container{{Name: "i", VolumeDevices: dev}},
-		Containers:          []corev1.Container{{Name: "a"}, {Name: "b", VolumeDevices: dev}},
-		EphemeralContainers: []corev1.EphemeralContainer{{EphemeralContainerCommon: corev1.EphemeralContainerCommon{Name: "e", VolumeDevices: dev}}},
-	}
-	cases := []struct {
-		name      string
-		hostUsers *bool
-		tolerated bool
-		want      []ctrErr
-	}{
-		{name: "host users by default"},
-		{name: "host users", hostUsers: ptr.To(true)},
-		{name: "tolerated on update", hostUsers: ptr.To(false), tolerated: true},
-		{name: "user namespace", hostUsers: ptr.To(false), want: []ctrErr{
-			ctrForbidden("spec.initContainers[0].volumeDevices", "when `hostUsers` is false"),
-			ctrForbidden("spec.containers[1].volumeDevices", "when `hostUsers` is false"),
-			ctrForbidden("spec.ephemeralContainers[0].volumeDevices", "when `hostUsers` is false"),
-		}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			s := *spec
-			s.HostUsers = tc.hostUsers
-			opts := PodValidationOptions{AllowUserNamespacesWithVolumeDevices: tc.tolerated}
-			ctrCheckErrs(t, validateVolumeDevicesWithUserNamespaces(&s, ctrSpecPath, opts), tc.want)
-		})
-	}
-}

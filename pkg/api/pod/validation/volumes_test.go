@@ -87,7 +87,6 @@ func runVolumeCases(t *testing.T, cases []volumeCase) {
 	}
 }
 
-
 func emptyDir() corev1.VolumeSource {
 	return corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}
 }
