@@ -139,4 +139,3 @@ func TestValidateVolumeDevices(t *testing.T) {
 		})
 	}
 }
-
