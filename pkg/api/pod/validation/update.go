@@ -10,6 +10,7 @@ import (
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	apimachineryvalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/sets"
 	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -149,8 +150,10 @@ func validateKubeFinalizerName(name string, fldPath *field.Path) field.ErrorList
 // ValidatePodSpecificAnnotationUpdates forbids adding, changing or removing the annotations
 // whose meaning is fixed when the pod is created, then validates the new annotations.
 func ValidatePodSpecificAnnotationUpdates(newPod, oldPod *corev1.Pod, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
+	// kube walks the maps in random order; sorted keys give one of its orders, every time.
 	var allErrs field.ErrorList
-	for k, oldVal := range oldPod.Annotations {
+	for _, k := range sets.List(sets.KeySet(oldPod.Annotations)) {
+		oldVal := oldPod.Annotations[k]
 		if newVal, ok := newPod.Annotations[k]; ok && newVal == oldVal {
 			continue
 		}
@@ -161,7 +164,7 @@ func ValidatePodSpecificAnnotationUpdates(newPod, oldPod *corev1.Pod, fldPath *f
 			allErrs = append(allErrs, field.Forbidden(fldPath.Key(k), "may not remove or update mirror pod annotation"))
 		}
 	}
-	for k := range newPod.Annotations {
+	for _, k := range sets.List(sets.KeySet(newPod.Annotations)) {
 		if _, ok := oldPod.Annotations[k]; ok {
 			continue
 		}
