@@ -147,7 +147,10 @@ func TestValidatePodUpdate(t *testing.T) {
 			p.Spec.Tolerations = append(p.Spec.Tolerations, corev1.Toleration{Key: "k", Operator: corev1.TolerationOpExists})
 		}},
 		{name: "tolerationSeconds changed", old: basePod, update: func(p *corev1.Pod) { p.Spec.Tolerations[0].TolerationSeconds = ptr.To[int64](5) }},
-		{name: "toleration effect changed", old: basePod, update: func(p *corev1.Pod) { p.Spec.Tolerations[0].Effect = corev1.TaintEffectNoSchedule; p.Spec.Tolerations[0].TolerationSeconds = nil },
+		{name: "toleration effect changed", old: basePod, update: func(p *corev1.Pod) {
+			p.Spec.Tolerations[0].Effect = corev1.TaintEffectNoSchedule
+			p.Spec.Tolerations[0].TolerationSeconds = nil
+		},
 			want: field.ErrorList{field.Forbidden(specPath.Child("tolerations"), "existing toleration can not be modified except its tolerationSeconds")}},
 		{name: "toleration removed", old: basePod, update: func(p *corev1.Pod) { p.Spec.Tolerations = p.Spec.Tolerations[1:] },
 			want: field.ErrorList{field.Forbidden(specPath.Child("tolerations"), "existing toleration can not be modified except its tolerationSeconds")}},
