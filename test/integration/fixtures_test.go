@@ -1,0 +1,58 @@
+package integration
+
+import (
+	"context"
+	"flag"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/pod-apiserver/pod-apiserver/test/fixtures"
+	"github.com/pod-apiserver/pod-apiserver/test/integration/framework"
+)
+
+var fixtureFilter = flag.String("fixtures.run", "", "play only the fixture cases whose name matches this regular expression")
+
+// TestPodFixtures plays every recorded case against pod-apiserver and holds each answer to what
+// kube-apiserver answered: code, warnings, and the whole body (object or Status with its causes).
+func TestPodFixtures(t *testing.T) {
+	casesDir := filepath.Join("..", "fixtures", "pods", "cases")
+	goldenDir := filepath.Join("..", "fixtures", "pods", "golden")
+	cases, err := fixtures.LoadCases(casesDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	filter := regexp.MustCompile(*fixtureFilter)
+
+	ts := framework.Start(t)
+	server, err := fixtures.NewServer(ts.ClientConfig, fixtures.Namespace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	passed, played := 0, 0
+	for _, c := range cases {
+		if !filter.MatchString(c.Name) {
+			continue
+		}
+		played++
+		ok := t.Run(c.Family+"/"+c.Name, func(t *testing.T) {
+			want, err := fixtures.ReadGolden(goldenDir, c.Name)
+			if err != nil {
+				t.Fatalf("no recorded answers (record them, see test/fixtures/README.md): %v", err)
+			}
+			got := server.Play(ctx, c)
+			if err := server.Cleanup(ctx, got.PodName); err != nil {
+				t.Errorf("cleanup: %v", err)
+			}
+			if diff := fixtures.Diff(want, got); len(diff) > 0 {
+				t.Errorf("%s: answers differ from kube-apiserver's:\n  %s", c.Doc, strings.Join(diff, "\n  "))
+			}
+		})
+		if ok {
+			passed++
+		}
+	}
+	t.Logf("%d of %d fixture cases pass", passed, played)
+}
