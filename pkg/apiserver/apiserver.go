@@ -48,8 +48,10 @@ func (c CompletedConfig) New() (*PodAPIServer, error) {
 	}
 	apiGroupInfo := genericapiserver.NewDefaultAPIGroupInfo(corev1.GroupName, Scheme, ParameterCodec, Codecs)
 	apiGroupInfo.VersionedResourcesStorageMap[corev1.SchemeGroupVersion.Version] = map[string]rest.Storage{
-		"pods":        podStorage.Pod,
-		"pods/status": podStorage.Status,
+		"pods":          podStorage.Pod,
+		"pods/status":   podStorage.Status,
+		"pods/binding":  podStorage.Binding,
+		"pods/eviction": podStorage.Eviction,
 	}
 	if err := generic.InstallLegacyAPIGroup(genericapiserver.DefaultLegacyAPIPrefix, &apiGroupInfo); err != nil {
 		return nil, fmt.Errorf("installing /api: %w", err)

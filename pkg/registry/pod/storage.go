@@ -18,8 +18,10 @@ import (
 
 // Storage holds one REST object per served pods endpoint.
 type Storage struct {
-	Pod    *REST
-	Status *StatusREST
+	Pod      *REST
+	Status   *StatusREST
+	Binding  *BindingREST
+	Eviction *EvictionREST
 }
 
 // REST serves the pods resource itself.
@@ -70,8 +72,10 @@ func NewStorage(scheme *runtime.Scheme, optsGetter generic.RESTOptionsGetter) (*
 	statusStore.ResetFieldsStrategy = statusStrategy
 
 	return &Storage{
-		Pod:    &REST{store},
-		Status: &StatusREST{store: &statusStore},
+		Pod:      &REST{store},
+		Status:   &StatusREST{store: &statusStore},
+		Binding:  &BindingREST{store: store},
+		Eviction: &EvictionREST{store: &statusStore},
 	}, nil
 }
 
