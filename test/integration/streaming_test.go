@@ -208,8 +208,12 @@ func TestExecAndAttach(t *testing.T) {
 	runningPod(t, client, "lost", "127.0.0.2")
 
 	executors := map[string]func(u *url.URL) (remotecommand.Executor, error){
-		"spdy":      func(u *url.URL) (remotecommand.Executor, error) { return remotecommand.NewSPDYExecutor(ts.ClientConfig, "POST", u) },
-		"websocket": func(u *url.URL) (remotecommand.Executor, error) { return remotecommand.NewWebSocketExecutor(ts.ClientConfig, "GET", u.String()) },
+		"spdy": func(u *url.URL) (remotecommand.Executor, error) {
+			return remotecommand.NewSPDYExecutor(ts.ClientConfig, "POST", u)
+		},
+		"websocket": func(u *url.URL) (remotecommand.Executor, error) {
+			return remotecommand.NewWebSocketExecutor(ts.ClientConfig, "GET", u.String())
+		},
 	}
 	for transport, newExecutor := range executors {
 		t.Run(transport, func(t *testing.T) {
