@@ -4,21 +4,30 @@ package apiserver
 
 import (
 	"fmt"
+	"net/http"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apiserver/pkg/registry/rest"
 	genericapiserver "k8s.io/apiserver/pkg/server"
 
+	"github.com/pod-apiserver/pod-apiserver/pkg/kubelet"
 	registrypod "github.com/pod-apiserver/pod-apiserver/pkg/registry/pod"
 )
 
 // Config is the configuration of a pod-apiserver.
 type Config struct {
 	GenericConfig *genericapiserver.RecommendedConfig
+	// Kubelet locates kubelets for pods/log, exec, attach and portforward; nil means each pod's
+	// host IP on the default kubelet port.
+	Kubelet kubelet.ConnectionInfoGetter
+	// ProxyTransport carries pods/proxy to pod IPs; nil means a direct default transport.
+	ProxyTransport http.RoundTripper
 }
 
 type completedConfig struct {
-	GenericConfig genericapiserver.CompletedConfig
+	GenericConfig  genericapiserver.CompletedConfig
+	Kubelet        kubelet.ConnectionInfoGetter
+	ProxyTransport http.RoundTripper
 }
 
 // CompletedConfig is a Config with every default filled in; only it can build a server.
@@ -33,7 +42,7 @@ type PodAPIServer struct {
 
 // Complete fills in the defaults the generic server derives from the rest of its configuration.
 func (c *Config) Complete() CompletedConfig {
-	return CompletedConfig{&completedConfig{GenericConfig: c.GenericConfig.Complete()}}
+	return CompletedConfig{&completedConfig{GenericConfig: c.GenericConfig.Complete(), Kubelet: c.Kubelet, ProxyTransport: c.ProxyTransport}}
 }
 
 // New builds the server and installs /api/v1.
@@ -42,14 +51,25 @@ func (c CompletedConfig) New() (*PodAPIServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	podStorage, err := registrypod.NewStorage(Scheme, c.GenericConfig.RESTOptionsGetter)
+	podStorage, err := registrypod.NewStorageWithConnections(Scheme, c.GenericConfig.RESTOptionsGetter, registrypod.Connections{
+		Kubelet:        c.Kubelet,
+		ProxyTransport: c.ProxyTransport,
+		Authorizer:     c.GenericConfig.Authorization.Authorizer,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("building pods storage: %w", err)
 	}
 	apiGroupInfo := genericapiserver.NewDefaultAPIGroupInfo(corev1.GroupName, Scheme, ParameterCodec, Codecs)
 	apiGroupInfo.VersionedResourcesStorageMap[corev1.SchemeGroupVersion.Version] = map[string]rest.Storage{
-		"pods":        podStorage.Pod,
-		"pods/status": podStorage.Status,
+		"pods":             podStorage.Pod,
+		"pods/status":      podStorage.Status,
+		"pods/binding":     podStorage.Binding,
+		"pods/eviction":    podStorage.Eviction,
+		"pods/log":         podStorage.Log,
+		"pods/exec":        podStorage.Exec,
+		"pods/attach":      podStorage.Attach,
+		"pods/portforward": podStorage.PortForward,
+		"pods/proxy":       podStorage.Proxy,
 	}
 	if err := generic.InstallLegacyAPIGroup(genericapiserver.DefaultLegacyAPIPrefix, &apiGroupInfo); err != nil {
 		return nil, fmt.Errorf("installing /api: %w", err)

@@ -3,6 +3,7 @@ package apiserver
 import (
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	policyv1beta1 "k8s.io/api/policy/v1beta1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -48,6 +49,9 @@ func AddToScheme(scheme *runtime.Scheme) error {
 		&corev1.PodPortForwardOptions{}, &corev1.PodProxyOptions{},
 	)
 	scheme.AddKnownTypes(internalPolicy, &policyv1.Eviction{})
+	if err := addEvictionV1beta1(scheme); err != nil {
+		return err
+	}
 
 	// Like kube's legacy scheme: the meta types live in the core v1 group version.
 	metav1.AddToGroupVersion(scheme, schema.GroupVersion{Version: "v1"})
@@ -61,5 +65,8 @@ func AddToScheme(scheme *runtime.Scheme) error {
 	if err := podapi.AddParameterConversions(scheme); err != nil {
 		return err
 	}
-	return scheme.SetVersionPriority(corev1.SchemeGroupVersion)
+	if err := scheme.SetVersionPriority(corev1.SchemeGroupVersion); err != nil {
+		return err
+	}
+	return scheme.SetVersionPriority(policyv1.SchemeGroupVersion, policyv1beta1.SchemeGroupVersion)
 }

@@ -97,7 +97,11 @@ func (o *Options) Config(etcdServers []string, bundle *pki.Bundle) (*apiserver.C
 	if err := o.applyAdmission(cfg); err != nil {
 		return nil, err
 	}
-	return &apiserver.Config{GenericConfig: cfg}, nil
+	config := &apiserver.Config{GenericConfig: cfg}
+	if err := o.Kubelet.ApplyTo(config); err != nil {
+		return nil, err
+	}
+	return config, nil
 }
 
 // applyAdmission builds the admission chain. Plugins read what they need through the server's own

@@ -41,6 +41,7 @@ type Options struct {
 	ServerRun   *genericoptions.ServerRunOptions
 	Recommended *genericoptions.RecommendedOptions
 	Logs        *logsapi.LoggingConfiguration
+	Kubelet     *KubeletOptions
 }
 
 // NewOptions returns the defaults: embedded etcd under ./pod-apiserver-data, HTTPS on
@@ -74,6 +75,7 @@ func NewOptions() *Options {
 		ServerRun:   serverRun,
 		Recommended: recommended,
 		Logs:        logsapi.NewLoggingConfiguration(),
+		Kubelet:     NewKubeletOptions(),
 	}
 }
 
@@ -97,6 +99,7 @@ func (o *Options) Flags() cliflag.NamedFlagSets {
 	o.Recommended.Admission.AddFlags(fss.FlagSet("admission"))
 	o.Recommended.EgressSelector.AddFlags(fss.FlagSet("egress selector"))
 	o.Recommended.Traces.AddFlags(fss.FlagSet("traces"))
+	o.Kubelet.AddFlags(fss.FlagSet("kubelet"))
 	logsapi.AddFlags(o.Logs, fss.FlagSet("logs"))
 	utilcompatibility.DefaultComponentGlobalsRegistry.AddFlags(fss.FlagSet("global"))
 	return fss
@@ -144,6 +147,7 @@ func (o *Options) Validate() error {
 	errs = append(errs, o.Recommended.Audit.Validate()...)
 	errs = append(errs, o.Recommended.Features.Validate()...)
 	errs = append(errs, o.Recommended.Admission.Validate()...)
+	errs = append(errs, o.Kubelet.Validate()...)
 	errs = append(errs, utilcompatibility.DefaultComponentGlobalsRegistry.Validate()...)
 	if o.TokenAuthFile != "" {
 		if _, err := os.Stat(o.TokenAuthFile); err != nil {

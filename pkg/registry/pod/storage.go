@@ -2,10 +2,12 @@ package pod
 
 import (
 	"context"
+	"net/http"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apiserver/pkg/authorization/authorizer"
 	"k8s.io/apiserver/pkg/registry/generic"
 	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
 	"k8s.io/apiserver/pkg/registry/rest"
@@ -13,13 +15,31 @@ import (
 	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
 
 	podapi "github.com/pod-apiserver/pod-apiserver/pkg/api/pod"
+	"github.com/pod-apiserver/pod-apiserver/pkg/kubelet"
 	podprinters "github.com/pod-apiserver/pod-apiserver/pkg/printers/pod"
 )
 
 // Storage holds one REST object per served pods endpoint.
 type Storage struct {
-	Pod    *REST
-	Status *StatusREST
+	Pod         *REST
+	Status      *StatusREST
+	Binding     *BindingREST
+	Eviction    *EvictionREST
+	Log         *LogREST
+	Exec        *ExecREST
+	Attach      *AttachREST
+	PortForward *PortForwardREST
+	Proxy       *ProxyREST
+}
+
+// Connections are what the subresources that leave the server need.
+type Connections struct {
+	// Kubelet locates the kubelet of a pod for log, exec, attach and portforward.
+	Kubelet kubelet.ConnectionInfoGetter
+	// ProxyTransport carries pods/proxy requests to pod IPs.
+	ProxyTransport http.RoundTripper
+	// Authorizer re-checks WebSocket (GET) exec, attach and portforward as create.
+	Authorizer authorizer.Authorizer
 }
 
 // REST serves the pods resource itself.
@@ -36,6 +56,23 @@ func (*REST) Categories() []string { return []string{"all"} }
 // NewStorage builds the pods registry over the storage that optsGetter describes (etcd, with the
 // watch cache when enabled).
 func NewStorage(scheme *runtime.Scheme, optsGetter generic.RESTOptionsGetter) (*Storage, error) {
+	return NewStorageWithConnections(scheme, optsGetter, Connections{})
+}
+
+// NewStorageWithConnections is NewStorage with the kubelet and pod connections of conns. Missing
+// ones get defaults: kubelets at the pod's host IP on port 10250, unverified, and no
+// authorizer, which refuses WebSocket streams.
+func NewStorageWithConnections(scheme *runtime.Scheme, optsGetter generic.RESTOptionsGetter, conns Connections) (*Storage, error) {
+	if conns.Kubelet == nil {
+		getter, err := kubelet.NewHostIPGetter(kubelet.Config{})
+		if err != nil {
+			return nil, err
+		}
+		conns.Kubelet = getter
+	}
+	if conns.ProxyTransport == nil {
+		conns.ProxyTransport = kubelet.NewProxyTransport(0)
+	}
 	strategy := Strategy(scheme)
 	store := &genericregistry.Store{
 		NewFunc:                   func() runtime.Object { return &corev1.Pod{} },
@@ -69,9 +106,17 @@ func NewStorage(scheme *runtime.Scheme, optsGetter generic.RESTOptionsGetter) (*
 	statusStore.UpdateStrategy = statusStrategy
 	statusStore.ResetFieldsStrategy = statusStrategy
 
+	stream := streamREST{store: store, kubelet: conns.Kubelet, authorizer: conns.Authorizer}
 	return &Storage{
-		Pod:    &REST{store},
-		Status: &StatusREST{store: &statusStore},
+		Pod:         &REST{store},
+		Status:      &StatusREST{store: &statusStore},
+		Binding:     &BindingREST{store: store},
+		Eviction:    &EvictionREST{store: &statusStore},
+		Log:         &LogREST{store: store, kubelet: conns.Kubelet},
+		Exec:        &ExecREST{stream},
+		Attach:      &AttachREST{stream},
+		PortForward: &PortForwardREST{stream},
+		Proxy:       &ProxyREST{store: store, transport: conns.ProxyTransport},
 	}, nil
 }
 

@@ -1,0 +1,90 @@
+package server
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/pflag"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver"
+	"github.com/pod-apiserver/pod-apiserver/pkg/kubelet"
+)
+
+// KubeletOptions say how the server reaches kubelets for pods/log, exec, attach and
+// portforward. The flag names and defaults are kube-apiserver's.
+type KubeletOptions struct {
+	Config kubelet.Config
+	// ClusterKubeconfig points at the cluster whose kubelets run the pods. Its Node objects then
+	// locate the kubelets, as in kube-apiserver; without it, each pod's status.hostIP does.
+	ClusterKubeconfig string
+}
+
+// NewKubeletOptions returns kube-apiserver's defaults.
+func NewKubeletOptions() *KubeletOptions {
+	return &KubeletOptions{Config: kubelet.Config{
+		Port:                  kubelet.DefaultPort,
+		PreferredAddressTypes: append([]string(nil), kubelet.DefaultPreferredAddressTypes...),
+		Timeout:               kubelet.DefaultTimeout,
+	}}
+}
+
+// AddFlags registers the kubelet flags.
+func (o *KubeletOptions) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&o.ClusterKubeconfig, "kubelet-cluster-kubeconfig", o.ClusterKubeconfig, "Kubeconfig of the cluster whose kubelets run the pods. When set, kubelets are located from its Node objects (--kubelet-preferred-address-types, and the kubelet port the Node reports); otherwise at each pod's status.hostIP and --kubelet-port.")
+	fs.StringSliceVar(&o.Config.PreferredAddressTypes, "kubelet-preferred-address-types", o.Config.PreferredAddressTypes, "List of the preferred NodeAddressTypes to use for kubelet connections.")
+	fs.UintVar(&o.Config.Port, "kubelet-port", o.Config.Port, "Kubelet port, used when no Node reports one.")
+	fs.DurationVar(&o.Config.Timeout, "kubelet-timeout", o.Config.Timeout, "Timeout for kubelet operations.")
+	fs.StringVar(&o.Config.CertFile, "kubelet-client-certificate", o.Config.CertFile, "Path to a client cert file for TLS.")
+	fs.StringVar(&o.Config.KeyFile, "kubelet-client-key", o.Config.KeyFile, "Path to a client key file for TLS.")
+	fs.StringVar(&o.Config.CAFile, "kubelet-certificate-authority", o.Config.CAFile, "Path to a cert file for the certificate authority.")
+}
+
+// Validate checks the kubelet flags.
+func (o *KubeletOptions) Validate() []error {
+	var errs []error
+	if (o.Config.CertFile == "") != (o.Config.KeyFile == "") {
+		errs = append(errs, fmt.Errorf("--kubelet-client-certificate and --kubelet-client-key must be given together"))
+	}
+	if o.Config.Port == 0 || o.Config.Port > 65535 {
+		errs = append(errs, fmt.Errorf("--kubelet-port %d must be between 1 and 65535", o.Config.Port))
+	}
+	if o.Config.Timeout < 0 {
+		errs = append(errs, fmt.Errorf("--kubelet-timeout must not be negative"))
+	}
+	return errs
+}
+
+// ApplyTo builds the kubelet locator and the pod proxy transport of cfg.
+func (o *KubeletOptions) ApplyTo(cfg *apiserver.Config) error {
+	if o.ClusterKubeconfig != "" {
+		restConfig, err := clientcmd.BuildConfigFromFlags("", o.ClusterKubeconfig)
+		if err != nil {
+			return fmt.Errorf("--kubelet-cluster-kubeconfig: %w", err)
+		}
+		restConfig.Timeout = nodeLookupTimeout(o.Config.Timeout)
+		client, err := kubernetes.NewForConfig(restConfig)
+		if err != nil {
+			return fmt.Errorf("--kubelet-cluster-kubeconfig: %w", err)
+		}
+		if cfg.Kubelet, err = kubelet.NewNodeGetter(client.CoreV1().Nodes(), o.Config); err != nil {
+			return err
+		}
+	} else {
+		var err error
+		if cfg.Kubelet, err = kubelet.NewHostIPGetter(o.Config); err != nil {
+			return err
+		}
+	}
+	cfg.ProxyTransport = kubelet.NewProxyTransport(o.Config.Timeout)
+	return nil
+}
+
+// nodeLookupTimeout keeps a slow cluster from holding a log or exec request forever.
+func nodeLookupTimeout(t time.Duration) time.Duration {
+	if t <= 0 {
+		t = kubelet.DefaultTimeout
+	}
+	return 2 * t
+}

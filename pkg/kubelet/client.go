@@ -1,0 +1,218 @@
+// Package kubelet finds the kubelet that runs a pod and builds the transports that reach it, as
+// kube-apiserver does for pods/log, exec, attach and portforward.
+package kubelet
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	utilnet "k8s.io/apimachinery/pkg/util/net"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/transport"
+)
+
+// DefaultPort is the kubelet's secure port when neither the Node nor the flags name another.
+const DefaultPort = 10250
+
+// DefaultTimeout bounds dialling a kubelet and its TLS handshake; kube-apiserver's
+// --kubelet-timeout defaults to the same.
+const DefaultTimeout = 5 * time.Second
+
+// DefaultPreferredAddressTypes is kube-apiserver's default order for --kubelet-preferred-address-types.
+var DefaultPreferredAddressTypes = []string{
+	string(corev1.NodeHostName),
+	string(corev1.NodeInternalDNS),
+	string(corev1.NodeInternalIP),
+	string(corev1.NodeExternalDNS),
+	string(corev1.NodeExternalIP),
+}
+
+// Config says how to reach kubelets.
+type Config struct {
+	// Port is used when the Node does not report its kubelet endpoint, or when there are no Nodes.
+	Port uint
+	// PreferredAddressTypes orders the Node addresses tried as the kubelet's host.
+	PreferredAddressTypes []string
+	// CertFile and KeyFile are the client certificate presented to kubelets.
+	CertFile string
+	KeyFile  string
+	// CAFile verifies the kubelets' serving certificates; without it they are not verified,
+	// as in kube-apiserver.
+	CAFile string
+	// Timeout bounds connecting to a kubelet (dial and TLS handshake), so an unreachable kubelet
+	// fails a request instead of hanging it.
+	Timeout time.Duration
+}
+
+// ConnectionInfo is where and how to reach the kubelet of one pod.
+type ConnectionInfo struct {
+	Scheme   string
+	Hostname string
+	Port     string
+	// Transport verifies the kubelet with the configured CA.
+	Transport http.RoundTripper
+	// InsecureSkipTLSVerifyTransport serves pods/log?insecureSkipTLSVerifyBackend=true.
+	InsecureSkipTLSVerifyTransport http.RoundTripper
+	// NodeFeatures are the features the Node declares (status.declaredFeatures).
+	NodeFeatures []string
+}
+
+// Host is the host:port of the kubelet.
+func (c *ConnectionInfo) Host() string { return net.JoinHostPort(c.Hostname, c.Port) }
+
+// ConnectionInfoGetter locates the kubelet of a scheduled pod.
+type ConnectionInfoGetter interface {
+	GetConnectionInfo(ctx context.Context, pod *corev1.Pod) (*ConnectionInfo, error)
+}
+
+// NodeGetter reads Node objects, e.g. client-go's CoreV1().Nodes().
+type NodeGetter interface {
+	Get(ctx context.Context, name string, options metav1.GetOptions) (*corev1.Node, error)
+}
+
+// Transports builds the verifying and the non-verifying transport of config.
+func Transports(config Config) (secure, insecure http.RoundTripper, err error) {
+	if secure, err = makeTransport(config, false); err != nil {
+		return nil, nil, err
+	}
+	if insecure, err = makeTransport(config, true); err != nil {
+		return nil, nil, err
+	}
+	return secure, insecure, nil
+}
+
+func makeTransport(config Config, skipVerify bool) (http.RoundTripper, error) {
+	timeout := config.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	dialer := &net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}
+	tc := &transport.Config{
+		TLS: transport.TLSConfig{
+			CAFile:   config.CAFile,
+			CertFile: config.CertFile,
+			KeyFile:  config.KeyFile,
+			// Kubelet client certificates are rotated on disk; pick the new ones up.
+			ReloadTLSFiles: true,
+		},
+		DialHolder: &transport.DialHolder{Dial: dialer.DialContext},
+	}
+	if skipVerify || !tc.HasCA() {
+		tc.TLS.Insecure = true
+		tc.TLS.CAFile = ""
+	}
+	return transport.New(tc)
+}
+
+// NewNodeGetter locates kubelets through Node objects, as kube-apiserver does: the first address
+// of a preferred type, and the port from status.daemonEndpoints.
+func NewNodeGetter(nodes NodeGetter, config Config) (ConnectionInfoGetter, error) {
+	secure, insecure, err := Transports(config)
+	if err != nil {
+		return nil, err
+	}
+	types := config.PreferredAddressTypes
+	if len(types) == 0 {
+		types = DefaultPreferredAddressTypes
+	}
+	return &nodeGetter{nodes: nodes, port: portOrDefault(config.Port), secure: secure, insecure: insecure, types: types}, nil
+}
+
+type nodeGetter struct {
+	nodes            NodeGetter
+	port             int
+	secure, insecure http.RoundTripper
+	types            []string
+}
+
+func (g *nodeGetter) GetConnectionInfo(ctx context.Context, pod *corev1.Pod) (*ConnectionInfo, error) {
+	node, err := g.nodes.Get(ctx, pod.Spec.NodeName, metav1.GetOptions{})
+	if err != nil {
+		return nil, err
+	}
+	host, err := PreferredAddress(node, g.types)
+	if err != nil {
+		return nil, err
+	}
+	port := int(node.Status.DaemonEndpoints.KubeletEndpoint.Port)
+	if port <= 0 {
+		port = g.port
+	}
+	return &ConnectionInfo{
+		Scheme:                         "https",
+		Hostname:                       host,
+		Port:                           strconv.Itoa(port),
+		Transport:                      g.secure,
+		InsecureSkipTLSVerifyTransport: g.insecure,
+		NodeFeatures:                   node.Status.DeclaredFeatures,
+	}, nil
+}
+
+// PreferredAddress picks the node's address of the first preferred type it has.
+func PreferredAddress(node *corev1.Node, preferred []string) (string, error) {
+	for _, t := range preferred {
+		for _, a := range node.Status.Addresses {
+			if string(a.Type) == t {
+				return a.Address, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("no preferred addresses found; known addresses: %v", node.Status.Addresses)
+}
+
+// NewHostIPGetter locates kubelets without Node objects: the pod's status.hostIP (which its
+// kubelet reports) and the configured port. A pod whose kubelet has not reported yet has no host
+// IP; its node name then stands in as the host, as a Hostname address would on a Node.
+func NewHostIPGetter(config Config) (ConnectionInfoGetter, error) {
+	secure, insecure, err := Transports(config)
+	if err != nil {
+		return nil, err
+	}
+	return &hostIPGetter{port: portOrDefault(config.Port), secure: secure, insecure: insecure}, nil
+}
+
+type hostIPGetter struct {
+	port             int
+	secure, insecure http.RoundTripper
+}
+
+func (g *hostIPGetter) GetConnectionInfo(ctx context.Context, pod *corev1.Pod) (*ConnectionInfo, error) {
+	host := pod.Status.HostIP
+	if host == "" {
+		host = pod.Spec.NodeName
+	}
+	return &ConnectionInfo{
+		Scheme:                         "https",
+		Hostname:                       host,
+		Port:                           strconv.Itoa(g.port),
+		Transport:                      g.secure,
+		InsecureSkipTLSVerifyTransport: g.insecure,
+	}, nil
+}
+
+func portOrDefault(port uint) int {
+	if port == 0 {
+		return DefaultPort
+	}
+	return int(port)
+}
+
+// NewProxyTransport is the transport of pods/proxy: straight to pod IPs, and, as kube-apiserver
+// does, without verifying the serving certificates of https pods, which no CA vouches for.
+func NewProxyTransport(timeout time.Duration) http.RoundTripper {
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	dialer := &net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}
+	return utilnet.SetTransportDefaults(&http.Transport{
+		DialContext:     dialer.DialContext,
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: true},
+	})
+}

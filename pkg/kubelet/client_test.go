@@ -1,0 +1,74 @@
+package kubelet
+
+import (
+	"context"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+type nodes map[string]*corev1.Node
+
+func (n nodes) Get(_ context.Context, name string, _ metav1.GetOptions) (*corev1.Node, error) {
+	if node, ok := n[name]; ok {
+		return node, nil
+	}
+	return nil, apierrors.NewNotFound(corev1.Resource("nodes"), name)
+}
+
+func TestGetConnectionInfo(t *testing.T) {
+	addrs := []corev1.NodeAddress{{Type: corev1.NodeExternalIP, Address: "203.0.113.1"}, {Type: corev1.NodeInternalIP, Address: "10.0.0.1"}}
+	byNode := nodes{
+		"plain":    {Status: corev1.NodeStatus{Addresses: addrs}},
+		"port":     {Status: corev1.NodeStatus{Addresses: addrs, DaemonEndpoints: corev1.NodeDaemonEndpoints{KubeletEndpoint: corev1.DaemonEndpoint{Port: 11250}}, DeclaredFeatures: []string{"ExtendWebSocketsToKubelet"}}},
+		"nameless": {Status: corev1.NodeStatus{Addresses: []corev1.NodeAddress{{Type: "Other", Address: "x"}}}},
+	}
+	fromNodes, err := NewNodeGetter(byNode, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromHost, err := NewHostIPGetter(Config{Port: 10255})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name         string
+		getter       ConnectionInfoGetter
+		pod          corev1.Pod
+		host         string
+		features     int
+		wantErr      string
+		wantNotFound bool
+	}{
+		{name: "internal IP before external", getter: fromNodes, pod: corev1.Pod{Spec: corev1.PodSpec{NodeName: "plain"}}, host: "10.0.0.1:10250"},
+		{name: "node's own port and features", getter: fromNodes, pod: corev1.Pod{Spec: corev1.PodSpec{NodeName: "port"}}, host: "10.0.0.1:11250", features: 1},
+		{name: "no preferred address", getter: fromNodes, pod: corev1.Pod{Spec: corev1.PodSpec{NodeName: "nameless"}}, wantErr: "no preferred addresses found; known addresses: [{Other x}]"},
+		{name: "unknown node", getter: fromNodes, pod: corev1.Pod{Spec: corev1.PodSpec{NodeName: "gone"}}, wantNotFound: true},
+		{name: "host IP", getter: fromHost, pod: corev1.Pod{Spec: corev1.PodSpec{NodeName: "n"}, Status: corev1.PodStatus{HostIP: "192.0.2.7"}}, host: "192.0.2.7:10255"},
+		{name: "node name until the kubelet reports", getter: fromHost, pod: corev1.Pod{Spec: corev1.PodSpec{NodeName: "n"}}, host: "n:10255"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			info, err := tc.getter.GetConnectionInfo(context.Background(), &tc.pod)
+			switch {
+			case tc.wantNotFound:
+				if !apierrors.IsNotFound(err) {
+					t.Fatalf("want NotFound, got %v", err)
+				}
+				return
+			case tc.wantErr != "":
+				if err == nil || err.Error() != tc.wantErr {
+					t.Fatalf("want %q, got %v", tc.wantErr, err)
+				}
+				return
+			case err != nil:
+				t.Fatal(err)
+			}
+			if info.Host() != tc.host || info.Scheme != "https" || len(info.NodeFeatures) != tc.features || info.Transport == nil || info.InsecureSkipTLSVerifyTransport == nil {
+				t.Errorf("got %+v", info)
+			}
+		})
+	}
+}

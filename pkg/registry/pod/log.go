@@ -1,0 +1,193 @@
+package pod
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
+	genericrest "k8s.io/apiserver/pkg/registry/generic/rest"
+	"k8s.io/apiserver/pkg/registry/rest"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/kubelet"
+)
+
+// LogREST serves pods/log by streaming the kubelet's containerLogs endpoint.
+type LogREST struct {
+	store   *genericregistry.Store
+	kubelet kubelet.ConnectionInfoGetter
+}
+
+// New returns an empty pod; the log endpoint is a GET on a pod.
+func (r *LogREST) New() runtime.Object { return &corev1.Pod{} }
+
+// Destroy does nothing: the main pods REST owns the shared storage.
+func (r *LogREST) Destroy() {}
+
+// ProducesMIMETypes tells discovery and OpenAPI the log is plain text.
+func (r *LogREST) ProducesMIMETypes(verb string) []string { return []string{"text/plain"} }
+
+// ProducesObject documents the response as a string.
+func (r *LogREST) ProducesObject(verb string) interface{} { return "" }
+
+// NewGetOptions decodes the query into PodLogOptions.
+func (r *LogREST) NewGetOptions() (runtime.Object, bool, string) {
+	return &corev1.PodLogOptions{}, false, ""
+}
+
+// OverrideMetricsVerb counts log reads as CONNECT, as kube does for streams.
+func (r *LogREST) OverrideMetricsVerb(oldVerb string) string {
+	if oldVerb == "GET" {
+		return "CONNECT"
+	}
+	return oldVerb
+}
+
+// Get returns a stream of the container's log.
+func (r *LogREST) Get(ctx context.Context, name string, opts runtime.Object) (runtime.Object, error) {
+	logOpts, ok := opts.(*corev1.PodLogOptions)
+	if !ok {
+		return nil, fmt.Errorf("invalid options object: %#v", opts)
+	}
+	if errs := ValidatePodLogOptions(logOpts); len(errs) > 0 {
+		return nil, apierrors.NewInvalid(corev1.SchemeGroupVersion.WithKind("PodLogOptions").GroupKind(), name, errs)
+	}
+	pod, err := getPod(ctx, r.store, name)
+	if err != nil {
+		return nil, err
+	}
+	container, err := chooseContainer(logOpts.Container, pod)
+	if err != nil {
+		return nil, err
+	}
+	streamer := &genericrest.LocationStreamer{
+		ContentType:     "text/plain",
+		Flush:           logOpts.Follow,
+		ResponseChecker: genericrest.NewGenericHttpResponseChecker(corev1.Resource("pods/log"), name),
+		RedirectChecker: genericrest.PreventRedirects,
+	}
+	// An unscheduled pod has no log yet: an empty stream, which the handler answers with 204.
+	if pod.Spec.NodeName == "" {
+		return streamer, nil
+	}
+	info, err := r.kubelet.GetConnectionInfo(ctx, pod)
+	if err != nil {
+		return nil, err
+	}
+	streamer.Location = &url.URL{
+		Scheme:   info.Scheme,
+		Host:     info.Host(),
+		Path:     fmt.Sprintf("/containerLogs/%s/%s/%s", pod.Namespace, pod.Name, container),
+		RawQuery: kubeletLogQuery(logOpts).Encode(),
+	}
+	streamer.Transport = info.Transport
+	if logOpts.InsecureSkipTLSVerifyBackend {
+		streamer.Transport = info.InsecureSkipTLSVerifyTransport
+	}
+	return streamer, nil
+}
+
+// kubeletLogQuery names the options as the kubelet reads them; only those set are sent.
+func kubeletLogQuery(opts *corev1.PodLogOptions) url.Values {
+	q := url.Values{}
+	if opts.Follow {
+		q.Add("follow", "true")
+	}
+	if opts.Previous {
+		q.Add("previous", "true")
+	}
+	if opts.Timestamps {
+		q.Add("timestamps", "true")
+	}
+	if opts.SinceSeconds != nil {
+		q.Add("sinceSeconds", strconv.FormatInt(*opts.SinceSeconds, 10))
+	}
+	if opts.SinceTime != nil {
+		q.Add("sinceTime", opts.SinceTime.Format(time.RFC3339))
+	}
+	if opts.TailLines != nil {
+		q.Add("tailLines", strconv.FormatInt(*opts.TailLines, 10))
+	}
+	if opts.LimitBytes != nil {
+		q.Add("limitBytes", strconv.FormatInt(*opts.LimitBytes, 10))
+	}
+	return q
+}
+
+// ValidatePodLogOptions checks the log query. Choosing a stream (stdout or stderr alone) is
+// behind a feature gate that is off in kube v1.37, so stream is refused.
+func ValidatePodLogOptions(opts *corev1.PodLogOptions) field.ErrorList {
+	var errs field.ErrorList
+	if opts.TailLines != nil && *opts.TailLines < 0 {
+		errs = append(errs, field.Invalid(field.NewPath("tailLines"), *opts.TailLines, "must be greater than or equal to 0"))
+	}
+	if opts.LimitBytes != nil && *opts.LimitBytes < 1 {
+		errs = append(errs, field.Invalid(field.NewPath("limitBytes"), *opts.LimitBytes, "must be greater than 0"))
+	}
+	switch {
+	case opts.SinceSeconds != nil && opts.SinceTime != nil:
+		errs = append(errs, field.Forbidden(field.NewPath(""), "at most one of `sinceTime` or `sinceSeconds` may be specified"))
+	case opts.SinceSeconds != nil && *opts.SinceSeconds < 1:
+		errs = append(errs, field.Invalid(field.NewPath("sinceSeconds"), *opts.SinceSeconds, "must be greater than 0"))
+	}
+	if opts.Stream != nil {
+		errs = append(errs, field.Forbidden(field.NewPath("stream"), "may not be specified"))
+	}
+	return errs
+}
+
+func getPod(ctx context.Context, store *genericregistry.Store, name string) (*corev1.Pod, error) {
+	obj, err := store.Get(ctx, name, &metav1.GetOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return obj.(*corev1.Pod), nil
+}
+
+// chooseContainer resolves the container a log, exec or attach request means. Without a name,
+// a pod with one container means that one; otherwise the client must choose.
+func chooseContainer(name string, pod *corev1.Pod) (string, error) {
+	if name == "" {
+		switch len(pod.Spec.Containers) {
+		case 1:
+			return pod.Spec.Containers[0].Name, nil
+		case 0:
+			return "", apierrors.NewBadRequest(fmt.Sprintf("a container name must be specified for pod %s", pod.Name))
+		default:
+			return "", apierrors.NewBadRequest(fmt.Sprintf("a container name must be specified for pod %s, choose one of: %s", pod.Name, containerNames(pod)))
+		}
+	}
+	for _, n := range containerNames(pod) {
+		if n == name {
+			return name, nil
+		}
+	}
+	return "", apierrors.NewBadRequest(fmt.Sprintf("container %s is not valid for pod %s", name, pod.Name))
+}
+
+// containerNames lists init, regular and ephemeral containers, in kube's order.
+func containerNames(pod *corev1.Pod) []string {
+	var names []string
+	for _, c := range pod.Spec.InitContainers {
+		names = append(names, c.Name)
+	}
+	for _, c := range pod.Spec.Containers {
+		names = append(names, c.Name)
+	}
+	for _, c := range pod.Spec.EphemeralContainers {
+		names = append(names, c.Name)
+	}
+	return names
+}
+
+var (
+	_ rest.GetterWithOptions = &LogREST{}
+	_ rest.StorageMetadata   = &LogREST{}
+)
