@@ -10,6 +10,7 @@ import (
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 
 	podapi "github.com/pod-apiserver/pod-apiserver/pkg/api/pod"
+	poddefaults "github.com/pod-apiserver/pod-apiserver/pkg/api/pod/defaults"
 )
 
 var (
@@ -59,6 +60,11 @@ func AddToScheme(scheme *runtime.Scheme) error {
 		return err
 	}
 	if err := podapi.AddParameterConversions(scheme); err != nil {
+		return err
+	}
+	// Registered by Go type, so pods decoded as v1 or handed over as the internal version alike
+	// get kube's defaults before strategies, admission and storage see them.
+	if err := poddefaults.RegisterDefaults(scheme); err != nil {
 		return err
 	}
 	return scheme.SetVersionPriority(corev1.SchemeGroupVersion)
