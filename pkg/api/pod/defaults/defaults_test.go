@@ -281,7 +281,9 @@ func TestPod(t *testing.T) {
 		},
 		{
 			name: "pod IP wins over mismatching pod IPs",
-			in:   func(p *corev1.Pod) { p.Status.PodIP, p.Status.PodIPs = "10.0.0.2", []corev1.PodIP{{IP: "10.0.0.1"}, {IP: "fd00::1"}} },
+			in: func(p *corev1.Pod) {
+				p.Status.PodIP, p.Status.PodIPs = "10.0.0.2", []corev1.PodIP{{IP: "10.0.0.1"}, {IP: "fd00::1"}}
+			},
 			want: func(p *corev1.Pod) { p.Status.PodIP, p.Status.PodIPs = "10.0.0.2", []corev1.PodIP{{IP: "10.0.0.2"}} },
 		},
 		{
