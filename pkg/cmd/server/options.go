@@ -12,7 +12,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/apiserver/pkg/admission"
 	genericoptions "k8s.io/apiserver/pkg/server/options"
 	utilcompatibility "k8s.io/apiserver/pkg/util/compatibility"
 	cliflag "k8s.io/component-base/cli/flag"
@@ -64,8 +63,7 @@ func NewOptions() *Options {
 	recommended.CoreAPI = nil
 	// The generic plugins (namespace lifecycle, webhooks, admission policies) read Namespaces and
 	// webhook configurations, which this server does not serve; only pod plugins are offered.
-	recommended.Admission.Plugins = admission.NewPlugins()
-	recommended.Admission.RecommendedPluginOrder = nil
+	offerPodAdmission(recommended.Admission)
 	serverRun := genericoptions.NewServerRunOptions()
 	// Open watches would otherwise hold a SIGTERM for the whole shutdown timeout (a minute):
 	// give them a short grace and then close them, so clients reconnect elsewhere promptly.

@@ -14,6 +14,8 @@ import (
 	"k8s.io/apiserver/pkg/storage/names"
 	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
 
+	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/prepare"
+	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/qos"
 	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/validation"
 	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/warnings"
 )
@@ -44,12 +46,25 @@ func (podStrategy) PrepareForCreate(ctx context.Context, obj runtime.Object) {
 	pod.Generation = 1
 	// Status belongs to the kubelet and the scheduler; a client cannot create a pod in a state.
 	pod.Status = corev1.PodStatus{Phase: corev1.PodPending}
+	prepare.DropDisabledFields(pod, nil)
+	prepare.MarkSchedulingGated(pod, metav1.Now())
+	prepare.MergeLabelKeys(pod)
+	prepare.SyncAppArmorAnnotations(ctx, pod)
+	// After admission, so containers that plugins or webhooks added count towards the totals.
+	prepare.DefaultPodLevelResources(pod)
+	pod.Status.QOSClass = qos.PodQOS(pod)
 }
 
 func (podStrategy) PrepareForUpdate(ctx context.Context, obj, old runtime.Object) {
 	newPod := obj.(*corev1.Pod)
 	oldPod := old.(*corev1.Pod)
 	newPod.Status = oldPod.Status
+	// A client that does not know pod-level resources drops them when it writes the pod back;
+	// that must not read as a request to remove them.
+	if newPod.Spec.Resources == nil && oldPod.Spec.Resources != nil {
+		newPod.Spec.Resources = oldPod.Spec.Resources.DeepCopy()
+	}
+	prepare.DropDisabledFields(newPod, oldPod)
 	if !apiequality.Semantic.DeepEqual(newPod.Spec, oldPod.Spec) {
 		newPod.Generation = oldPod.Generation + 1
 	}
@@ -133,9 +148,47 @@ func (podStatusStrategy) PrepareForUpdate(ctx context.Context, obj, old runtime.
 	// The generic update restores the stored deletionTimestamp; clearing it here keeps a status
 	// writer from setting one.
 	newPod.DeletionTimestamp = nil
+	// Old kubelets wrote owner references back corrupted, which broke garbage collection.
 	newPod.OwnerReferences = oldPod.OwnerReferences
+	// The class is fixed at creation; old kubelets dropped it when they rejected a pod.
 	if newPod.Status.QOSClass == "" {
 		newPod.Status.QOSClass = oldPod.Status.QOSClass
+	}
+	// Writers that do not know the resource claim fields omit them; only an explicit empty
+	// list clears them.
+	if newPod.Status.ResourceClaimStatuses == nil {
+		newPod.Status.ResourceClaimStatuses = oldPod.Status.ResourceClaimStatuses
+	}
+	if newPod.Status.ExtendedResourceClaimStatus == nil {
+		newPod.Status.ExtendedResourceClaimStatus = oldPod.Status.ExtendedResourceClaimStatus
+	}
+	if newPod.Status.NodeAllocatableResourceClaimStatuses == nil {
+		newPod.Status.NodeAllocatableResourceClaimStatuses = oldPod.Status.NodeAllocatableResourceClaimStatuses
+	}
+	keepObservedGenerations(newPod, oldPod)
+	prepare.DropDisabledFields(newPod, oldPod)
+}
+
+// keepObservedGenerations keeps the generations the kubelet reported when a writer that does not
+// know them sends 0: for the status, and per condition. Conditions are matched by type in order,
+// since validation allows a type more than once.
+func keepObservedGenerations(newPod, oldPod *corev1.Pod) {
+	if newPod.Status.ObservedGeneration == 0 {
+		newPod.Status.ObservedGeneration = oldPod.Status.ObservedGeneration
+	}
+	oldByType := map[corev1.PodConditionType][]int64{}
+	for _, c := range oldPod.Status.Conditions {
+		oldByType[c.Type] = append(oldByType[c.Type], c.ObservedGeneration)
+	}
+	for i := range newPod.Status.Conditions {
+		c := &newPod.Status.Conditions[i]
+		var previous int64
+		if gens := oldByType[c.Type]; len(gens) > 0 {
+			previous, oldByType[c.Type] = gens[0], gens[1:]
+		}
+		if c.ObservedGeneration == 0 {
+			c.ObservedGeneration = previous
+		}
 	}
 }
 

@@ -1,0 +1,315 @@
+// Package prepare holds the rules kube applies to a pod between decoding and validation: the
+// fields the server drops or derives on create and update, shared by the pod strategies.
+package prepare
+
+import (
+	corev1 "k8s.io/api/core/v1"
+)
+
+// The behaviour below follows the v1.37 default feature gates: every field guarded by a gate that
+// is off by default is cleared from writes, unless the stored pod already uses it (so that turning
+// a gate off never makes a stored pod unwritable). Fields whose gates are on are kept.
+
+// DropDisabledFields clears the fields of disabled features from pod; old is the stored pod on
+// update and nil on create. It also removes the legacy init-container annotations, which kube
+// has ignored since v1.8.
+func DropDisabledFields(pod, old *corev1.Pod) {
+	var oldSpec *corev1.PodSpec
+	var oldStatus *corev1.PodStatus
+	if old != nil {
+		oldSpec, oldStatus = &old.Spec, &old.Status
+	}
+	dropDisabledSpecFields(&pod.Spec, oldSpec)
+	dropDisabledStatusFields(&pod.Status, oldStatus)
+	DropInitContainerAnnotations(pod.Annotations)
+}
+
+var legacyInitContainerAnnotations = []string{
+	"pod.beta.kubernetes.io/init-containers",
+	"pod.alpha.kubernetes.io/init-containers",
+	"pod.beta.kubernetes.io/init-container-statuses",
+	"pod.alpha.kubernetes.io/init-container-statuses",
+}
+
+// DropInitContainerAnnotations removes the pre-v1.8 init container annotations from annotations.
+func DropInitContainerAnnotations(annotations map[string]string) {
+	for _, key := range legacyInitContainerAnnotations {
+		delete(annotations, key)
+	}
+}
+
+// allContainers visits init, regular and ephemeral containers in that order until visit returns
+// false.
+func allContainers(spec *corev1.PodSpec, visit func(*corev1.Container) bool) {
+	for i := range spec.InitContainers {
+		if !visit(&spec.InitContainers[i]) {
+			return
+		}
+	}
+	for i := range spec.Containers {
+		if !visit(&spec.Containers[i]) {
+			return
+		}
+	}
+	for i := range spec.EphemeralContainers {
+		if !visit((*corev1.Container)(&spec.EphemeralContainers[i].EphemeralContainerCommon)) {
+			return
+		}
+	}
+}
+
+// anyContainer tells whether some container of spec (nil: none) satisfies used.
+func anyContainer(spec *corev1.PodSpec, used func(*corev1.Container) bool) bool {
+	if spec == nil {
+		return false
+	}
+	found := false
+	allContainers(spec, func(c *corev1.Container) bool {
+		found = used(c)
+		return !found
+	})
+	return found
+}
+
+func dropDisabledSpecFields(spec, old *corev1.PodSpec) {
+	// ContainerStopSignals (alpha).
+	if !anyContainer(old, func(c *corev1.Container) bool { return c.Lifecycle != nil && c.Lifecycle.StopSignal != nil }) {
+		allContainers(spec, func(c *corev1.Container) bool {
+			if c.Lifecycle != nil && c.Lifecycle.StopSignal != nil {
+				c.Lifecycle.StopSignal = nil
+				if *c.Lifecycle == (corev1.Lifecycle{}) {
+					c.Lifecycle = nil
+				}
+			}
+			return true
+		})
+	}
+	// H2CContainerProbe (alpha).
+	if !anyContainer(old, usesHTTPProtocol) {
+		allContainers(spec, func(c *corev1.Container) bool {
+			for _, action := range httpGetActions(c) {
+				action.Protocol = nil
+			}
+			return true
+		})
+	}
+	// GRPCContainerProbeTLS (alpha).
+	if !anyContainer(old, usesGRPCMode) {
+		allContainers(spec, func(c *corev1.Container) bool {
+			for _, probe := range []*corev1.Probe{c.LivenessProbe, c.ReadinessProbe, c.StartupProbe} {
+				if probe != nil && probe.GRPC != nil {
+					probe.GRPC.Mode = nil
+				}
+			}
+			return true
+		})
+	}
+	// EmptyDirVolumeMode (alpha).
+	if !usesEmptyDirMode(old) {
+		for i := range spec.Volumes {
+			if spec.Volumes[i].EmptyDir != nil {
+				spec.Volumes[i].EmptyDir.Mode = nil
+			}
+		}
+	}
+	// VolumeBindMountOptions (alpha).
+	if !anyContainer(old, usesBindMountOptions) {
+		allContainers(spec, func(c *corev1.Container) bool {
+			for i := range c.VolumeMounts {
+				c.VolumeMounts[i].BindMountOptions = nil
+			}
+			return true
+		})
+	}
+	// AtomicWriteVolumeUserFields (alpha).
+	if !usesVolumeUserFields(old) {
+		dropVolumeUserFields(spec)
+	}
+	// GenericWorkload (alpha).
+	if old == nil || old.SchedulingGroup == nil {
+		spec.SchedulingGroup = nil
+	}
+	// EvictionRequestAPI (alpha).
+	if old == nil || len(old.EvictionResponders) == 0 {
+		spec.EvictionResponders = nil
+	}
+}
+
+func httpGetActions(c *corev1.Container) []*corev1.HTTPGetAction {
+	var actions []*corev1.HTTPGetAction
+	for _, probe := range []*corev1.Probe{c.LivenessProbe, c.ReadinessProbe, c.StartupProbe} {
+		if probe != nil && probe.HTTPGet != nil {
+			actions = append(actions, probe.HTTPGet)
+		}
+	}
+	if c.Lifecycle != nil {
+		for _, handler := range []*corev1.LifecycleHandler{c.Lifecycle.PostStart, c.Lifecycle.PreStop} {
+			if handler != nil && handler.HTTPGet != nil {
+				actions = append(actions, handler.HTTPGet)
+			}
+		}
+	}
+	return actions
+}
+
+func usesHTTPProtocol(c *corev1.Container) bool {
+	for _, action := range httpGetActions(c) {
+		if action.Protocol != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func usesGRPCMode(c *corev1.Container) bool {
+	for _, probe := range []*corev1.Probe{c.LivenessProbe, c.ReadinessProbe, c.StartupProbe} {
+		if probe != nil && probe.GRPC != nil && probe.GRPC.Mode != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func usesBindMountOptions(c *corev1.Container) bool {
+	for _, mount := range c.VolumeMounts {
+		if len(mount.BindMountOptions) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func usesEmptyDirMode(spec *corev1.PodSpec) bool {
+	if spec == nil {
+		return false
+	}
+	for _, v := range spec.Volumes {
+		if v.EmptyDir != nil && v.EmptyDir.Mode != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// volumeUserFields visits every user field of the atomic-writer volumes (secret, configMap,
+// downwardAPI and projected) of spec, stopping when visit returns false.
+func volumeUserFields(spec *corev1.PodSpec, visit func(**int64) bool) {
+	keyToPaths := func(items []corev1.KeyToPath) bool {
+		for i := range items {
+			if !visit(&items[i].User) {
+				return false
+			}
+		}
+		return true
+	}
+	downwardFiles := func(items []corev1.DownwardAPIVolumeFile) bool {
+		for i := range items {
+			if !visit(&items[i].User) {
+				return false
+			}
+		}
+		return true
+	}
+	for i := range spec.Volumes {
+		src := &spec.Volumes[i].VolumeSource
+		// Only the first source counts: a volume with several is invalid anyway, and kube
+		// looks at the same one.
+		switch {
+		case src.Secret != nil:
+			if !visit(&src.Secret.DefaultUser) || !keyToPaths(src.Secret.Items) {
+				return
+			}
+		case src.ConfigMap != nil:
+			if !visit(&src.ConfigMap.DefaultUser) || !keyToPaths(src.ConfigMap.Items) {
+				return
+			}
+		case src.DownwardAPI != nil:
+			if !visit(&src.DownwardAPI.DefaultUser) || !downwardFiles(src.DownwardAPI.Items) {
+				return
+			}
+		case src.Projected != nil:
+			if !visit(&src.Projected.DefaultUser) {
+				return
+			}
+			for j := range src.Projected.Sources {
+				p := &src.Projected.Sources[j]
+				var ok bool
+				switch {
+				case p.Secret != nil:
+					ok = keyToPaths(p.Secret.Items)
+				case p.DownwardAPI != nil:
+					ok = downwardFiles(p.DownwardAPI.Items)
+				case p.ConfigMap != nil:
+					ok = keyToPaths(p.ConfigMap.Items)
+				case p.ServiceAccountToken != nil:
+					ok = visit(&p.ServiceAccountToken.User)
+				case p.ClusterTrustBundle != nil:
+					ok = visit(&p.ClusterTrustBundle.User)
+				case p.PodCertificate != nil:
+					ok = visit(&p.PodCertificate.User)
+				default:
+					ok = true
+				}
+				if !ok {
+					return
+				}
+			}
+		}
+	}
+}
+
+func usesVolumeUserFields(spec *corev1.PodSpec) bool {
+	if spec == nil {
+		return false
+	}
+	used := false
+	volumeUserFields(spec, func(user **int64) bool {
+		used = *user != nil
+		return !used
+	})
+	return used
+}
+
+func dropVolumeUserFields(spec *corev1.PodSpec) {
+	volumeUserFields(spec, func(user **int64) bool {
+		*user = nil
+		return true
+	})
+}
+
+func dropDisabledStatusFields(status, old *corev1.PodStatus) {
+	// ImageVolumeWithDigest (alpha).
+	if !usesVolumeStatus(old) {
+		for _, statuses := range [][]corev1.ContainerStatus{status.InitContainerStatuses, status.ContainerStatuses, status.EphemeralContainerStatuses} {
+			for i := range statuses {
+				for j := range statuses[i].VolumeMounts {
+					statuses[i].VolumeMounts[j].VolumeStatus = nil
+				}
+			}
+		}
+	}
+	// DRANodeAllocatableResources (alpha).
+	if old == nil || len(old.NodeAllocatableResourceClaimStatuses) == 0 {
+		status.NodeAllocatableResourceClaimStatuses = nil
+	}
+	// CSIVolumeHealth (alpha).
+	if old == nil || len(old.VolumeHealth) == 0 {
+		status.VolumeHealth = nil
+	}
+}
+
+func usesVolumeStatus(status *corev1.PodStatus) bool {
+	if status == nil {
+		return false
+	}
+	for _, statuses := range [][]corev1.ContainerStatus{status.InitContainerStatuses, status.ContainerStatuses, status.EphemeralContainerStatuses} {
+		for _, s := range statuses {
+			for _, mount := range s.VolumeMounts {
+				if mount.VolumeStatus != nil {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
