@@ -66,17 +66,13 @@ func AddToScheme(scheme *runtime.Scheme) error {
 	if err := podapi.AddParameterConversions(scheme); err != nil {
 		return err
 	}
-<<<<<<< HEAD
-	if err := scheme.SetVersionPriority(corev1.SchemeGroupVersion); err != nil {
-		return err
-	}
-	return scheme.SetVersionPriority(policyv1.SchemeGroupVersion, policyv1beta1.SchemeGroupVersion)
-=======
 	// Registered by Go type, so pods decoded as v1 or handed over as the internal version alike
 	// get kube's defaults before strategies, admission and storage see them.
 	if err := poddefaults.RegisterDefaults(scheme); err != nil {
 		return err
 	}
-	return scheme.SetVersionPriority(corev1.SchemeGroupVersion)
->>>>>>> wip-e
+	if err := scheme.SetVersionPriority(corev1.SchemeGroupVersion); err != nil {
+		return err
+	}
+	return scheme.SetVersionPriority(policyv1.SchemeGroupVersion, policyv1beta1.SchemeGroupVersion)
 }
