@@ -24,6 +24,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/validation"
 	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver"
 	"github.com/pod-apiserver/pod-apiserver/pkg/generated/openapi"
 	"github.com/pod-apiserver/pod-apiserver/pkg/pki"
@@ -35,6 +36,9 @@ import (
 // settings the user left unset.
 func (o *Options) Config(etcdServers []string, bundle *pki.Bundle) (*apiserver.Config, error) {
 	ro := o.Recommended
+	// Like kube-apiserver's capabilities, the setting is process-wide: validation has no request
+	// context to carry it.
+	validation.SetAllowPrivileged(o.AllowPrivileged)
 	if len(etcdServers) > 0 {
 		ro.Etcd.StorageConfig.Transport.ServerList = etcdServers
 	}

@@ -7,6 +7,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/operation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -202,11 +203,29 @@ func (podStatusStrategy) WarningsOnUpdate(ctx context.Context, obj, old runtime.
 }
 
 var (
-	_ rest.RESTCreateStrategy         = podStrategy{}
-	_ rest.RESTUpdateStrategy         = podStrategy{}
-	_ rest.RESTDeleteStrategy         = podStrategy{}
-	_ rest.RESTGracefulDeleteStrategy = podStrategy{}
-	_ rest.ResetFieldsStrategy        = podStrategy{}
-	_ rest.RESTUpdateStrategy         = podStatusStrategy{}
-	_ rest.ResetFieldsStrategy        = podStatusStrategy{}
+	_ rest.RESTCreateStrategy            = podStrategy{}
+	_ rest.RESTUpdateStrategy            = podStrategy{}
+	_ rest.RESTDeleteStrategy            = podStrategy{}
+	_ rest.RESTGracefulDeleteStrategy    = podStrategy{}
+	_ rest.ResetFieldsStrategy           = podStrategy{}
+	_ rest.DeclarativeValidationStrategy = podStrategy{}
+	_ rest.RESTUpdateStrategy            = podStatusStrategy{}
+	_ rest.ResetFieldsStrategy           = podStatusStrategy{}
 )
+
+// ValidateDeclaratively is where kube-apiserver filters a write's whole error list, the generic
+// metadata checks included, before answering: errors that repeat an earlier one word for word are
+// dropped (several families report one fault more than once, e.g. a toleration checked as spec
+// and as update, or a capability listed twice). No pod rule is declarative at the v1.37 defaults
+// (the declarative toleration rules only shadow the hand-written ones), so filtering is all it
+// does. The status strategy inherits it, as kube's does.
+func (podStrategy) ValidateDeclaratively(ctx context.Context, obj, old runtime.Object, errs field.ErrorList, op operation.Type, config rest.DeclarativeValidationConfig) field.ErrorList {
+	if len(errs) < 2 {
+		return errs
+	}
+	return errs.Filter()
+}
+
+func (podStrategy) DeclarativeValidationConfig(ctx context.Context, obj, old runtime.Object) rest.DeclarativeValidationConfig {
+	return rest.DeclarativeValidationConfig{}
+}

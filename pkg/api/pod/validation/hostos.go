@@ -96,7 +96,9 @@ func validateWindowsHostProcessPod(spec *corev1.PodSpec, fldPath *field.Path) fi
 	if !spec.HostNetwork {
 		allErrs = append(allErrs, field.Invalid(fldPath.Child("hostNetwork"), false, "hostNetwork must be true if pod contains any hostProcess containers"))
 	}
-	allErrs = append(allErrs, field.Forbidden(fldPath, "hostProcess containers are disallowed by cluster policy"))
+	if !allowPrivileged.Load() {
+		allErrs = append(allErrs, field.Forbidden(fldPath, "hostProcess containers are disallowed by cluster policy"))
+	}
 	return allErrs
 }
 
