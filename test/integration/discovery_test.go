@@ -129,9 +129,32 @@ func TestDiscoveryAndEndpoints(t *testing.T) {
 			!reflect.DeepEqual(pods.ShortNames, []string{"po"}) || !reflect.DeepEqual(pods.Categories, []string{"all"}) {
 			t.Errorf("aggregated pods = %+v", *pods)
 		}
-		if len(pods.Subresources) != 1 || pods.Subresources[0].Subresource != "status" ||
-			!reflect.DeepEqual(sortedCopy(pods.Subresources[0].Verbs), []string{"get", "patch", "update"}) {
-			t.Errorf("aggregated pods subresources = %+v", pods.Subresources)
+		// What kube-apiserver v1.37.2 lists for pods, in its order.
+		wantSubresources := []string{
+			"attach PodAttachOptions create,get",
+			"binding Binding create",
+			"ephemeralcontainers Pod get,patch,update",
+			"eviction policy/v1/Eviction create",
+			"exec PodExecOptions create,get",
+			"log Pod get",
+			"portforward PodPortForwardOptions create,get",
+			"proxy PodProxyOptions create,delete,get,patch,update",
+			"resize Pod get,patch,update",
+			"status Pod get,patch,update",
+		}
+		var gotSubresources []string
+		for _, sub := range pods.Subresources {
+			kind := "<none>"
+			if rk := sub.ResponseKind; rk != nil {
+				kind = rk.Kind
+				if rk.Group != "" || rk.Version != "" {
+					kind = rk.Group + "/" + rk.Version + "/" + rk.Kind
+				}
+			}
+			gotSubresources = append(gotSubresources, sub.Subresource+" "+kind+" "+strings.Join(sortedCopy(sub.Verbs), ","))
+		}
+		if !reflect.DeepEqual(gotSubresources, wantSubresources) {
+			t.Errorf("aggregated pods subresources:\n got  %q\n want %q", gotSubresources, wantSubresources)
 		}
 
 		r = rawGetOK(t, cfg, "/apis", aggregatedDiscoveryAccept)

@@ -43,9 +43,10 @@ func (g restOptionsGetter) GetRESTOptions(_ schema.GroupResource, _ runtime.Obje
 	return g.options, nil
 }
 
+// validPod is defaulted, as every pod the handlers decode is before the registry sees it.
 func validPod() *corev1.Pod {
 	grace := int64(30)
-	return &corev1.Pod{
+	pod := &corev1.Pod{
 		ObjectMeta: metav1.ObjectMeta{Name: "foo", Labels: map[string]string{"app": "demo"}},
 		Spec: corev1.PodSpec{
 			RestartPolicy:                 corev1.RestartPolicyAlways,
@@ -54,6 +55,8 @@ func validPod() *corev1.Pod {
 			Containers:                    []corev1.Container{{Name: "app", Image: "busybox:1.36"}},
 		},
 	}
+	apiserver.Scheme.Default(pod)
+	return pod
 }
 
 // scheduledPod is bound to a node, so deleting it waits for its grace period.
