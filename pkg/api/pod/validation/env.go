@@ -178,6 +178,8 @@ var (
 
 const byteDivisorList = "1, 1k, 1M, 1G, 1T, 1P, 1E, 1Ki, 1Mi, 1Gi, 1Ti, 1Pi, 1Ei"
 
+// validateResourceFieldRefDivisor limits a divisor (of an env var or a downward API file) to the
+// units that make sense for its resource; the error's value is the resource, as kube reports it.
 func validateResourceFieldRefDivisor(res string, divisor resource.Quantity, fldPath *field.Path) field.ErrorList {
 	if divisor.Cmp(resource.Quantity{}) == 0 {
 		return nil

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
 	apimachineryvalidation "k8s.io/apimachinery/pkg/api/validation"
 	"k8s.io/apimachinery/pkg/util/sets"
 	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
@@ -229,37 +228,7 @@ func validateVolumeResourceFieldRef(ref *corev1.ResourceFieldSelector, fldPath *
 		!strings.HasPrefix(ref.Resource, hugePagesRequestsRef) && !strings.HasPrefix(ref.Resource, hugePagesLimitsRef):
 		allErrs = append(allErrs, field.NotSupported(fldPath.Child("resource"), ref.Resource, volumeResourceFieldRefs))
 	}
-	return append(allErrs, validateVolumeResourceDivisor(ref.Resource, ref.Divisor, fldPath.Child("divisor"))...)
-}
-
-// validateVolumeResourceDivisor limits a divisor to the units that make sense for its resource;
-// the error's value is the resource, as kube reports it.
-func validateVolumeResourceDivisor(res string, divisor resource.Quantity, fldPath *field.Path) field.ErrorList {
-	if divisor.IsZero() {
-		return nil
-	}
-	var allErrs field.ErrorList
-	d := divisor.String()
-	switch res {
-	case "limits.cpu", "requests.cpu":
-		if !cpuDivisors.Has(d) {
-			allErrs = append(allErrs, field.Invalid(fldPath, res, "only divisor's values 1m and 1 are supported with the cpu resource"))
-		}
-	case "limits.memory", "requests.memory":
-		if !byteDivisors.Has(d) {
-			allErrs = append(allErrs, field.Invalid(fldPath, res, "only divisor's values "+byteDivisorList+" are supported with the memory resource"))
-		}
-	case "limits.ephemeral-storage", "requests.ephemeral-storage":
-		if !byteDivisors.Has(d) {
-			allErrs = append(allErrs, field.Invalid(fldPath, res, "only divisor's values "+byteDivisorList+" are supported with the local ephemeral storage resource"))
-		}
-	}
-	if strings.HasPrefix(res, hugePagesRequestsRef) || strings.HasPrefix(res, hugePagesLimitsRef) {
-		if !byteDivisors.Has(d) {
-			allErrs = append(allErrs, field.Invalid(fldPath, res, "only divisor's values "+byteDivisorList+" are supported with the hugepages resource"))
-		}
-	}
-	return allErrs
+	return append(allErrs, validateResourceFieldRefDivisor(ref.Resource, ref.Divisor, fldPath)...)
 }
 
 func validatePersistentVolumeClaimVolume(claim *corev1.PersistentVolumeClaimVolumeSource, fldPath *field.Path) field.ErrorList {
