@@ -6,6 +6,7 @@ import (
 
 	apimachineryversion "k8s.io/apimachinery/pkg/version"
 	basecompatibility "k8s.io/component-base/compatibility"
+	componentversion "k8s.io/component-base/version"
 )
 
 // KubernetesEffectiveVersion wraps the build's effective version so that /version reports a
@@ -21,12 +22,27 @@ type effectiveVersion struct {
 
 func (v effectiveVersion) Info() *apimachineryversion.Info {
 	info := v.EffectiveVersion.Info()
-	if info == nil || !strings.HasPrefix(info.GitVersion, "v0.0.0") {
-		return info
+	if info != nil {
+		withRelease(info)
+	}
+	return info
+}
+
+// Get is the version --version prints: the build's, with the Kubernetes release filled in when
+// the binary was built without version ldflags.
+func Get() apimachineryversion.Info {
+	info := componentversion.Get()
+	withRelease(&info)
+	return info
+}
+
+func withRelease(info *apimachineryversion.Info) {
+	if !strings.HasPrefix(info.GitVersion, "v0.0.0") {
+		return
 	}
 	info.GitVersion = KubernetesRelease + "+pod-apiserver"
 	info.GitCommit = ""
-	return info
+	info.GitTreeState = ""
 }
 
 // KubernetesRelease is the Kubernetes release of the k8s.io libraries in go.mod; a test keeps the

@@ -20,6 +20,7 @@ import (
 
 	"github.com/pod-apiserver/pod-apiserver/pkg/embeddedetcd"
 	"github.com/pod-apiserver/pod-apiserver/pkg/pki"
+	"github.com/pod-apiserver/pod-apiserver/pkg/version"
 	genericapiserver "k8s.io/apiserver/pkg/server"
 
 	// Registers the JSON log format for --logging-format=json.
@@ -47,7 +48,14 @@ on 127.0.0.1:6443 and writes an admin kubeconfig into --data-dir.`,
 			return utilcompatibility.DefaultComponentGlobalsRegistry.Set()
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			verflag.PrintAndExitIfRequested()
+			switch cmd.Flags().Lookup("version").Value.String() {
+			case "raw":
+				fmt.Fprintf(cmd.OutOrStdout(), "%#v\n", version.Get())
+				return nil
+			case "true":
+				fmt.Fprintf(cmd.OutOrStdout(), "pod-apiserver %s\n", version.Get())
+				return nil
+			}
 			if len(args) != 0 {
 				return fmt.Errorf("unexpected arguments: %q", args)
 			}
