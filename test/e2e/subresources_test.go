@@ -147,24 +147,30 @@ func TestKubectlSubresources(t *testing.T) {
 				}
 			})
 			t.Run("exec -t", func(t *testing.T) {
-				// kubectl only asks for a TTY with -i and when its own stdin is a terminal: script(1) gives it one.
-				if ws == "true" {
-					// Known gap: with a TTY over WebSocket the session prints its output but does
-					// not end against the stand-in kubelet; to be investigated.
-					t.Skip("TTY over WebSocket does not end yet")
-				}
+				// kubectl only asks for a TTY with -i and when its own stdin is a terminal: script(1)
+				// gives it one. That terminal never reports end of input, so the session must end
+				// when the command exits, as it does against a real kubelet.
 				scriptPath, err := exec.LookPath("script")
 				if err != nil {
 					t.Skip("script(1) is needed to give kubectl a terminal")
 				}
-				line := fmt.Sprintf("%s --kubeconfig %s exec -i -t app -c main -- sh -c 'echo out; echo err >&2'", kubectlBinary(t), kc)
+				line := fmt.Sprintf("%s --kubeconfig %s exec -i -t app -c main -- sh -c 'echo out; echo err >&2; exit 3'", kubectlBinary(t), kc)
 				ctx, cancel := context.WithTimeout(context.Background(), kubectlTimeout)
 				defer cancel()
 				cmd := exec.CommandContext(ctx, scriptPath, "-qec", line, "/dev/null")
 				cmd.Env = kubectlEnv(t, env...)
+				start := time.Now()
 				out, err := cmd.CombinedOutput()
-				if err != nil || !strings.Contains(string(out), "out") || !strings.Contains(string(out), "err") {
-					t.Errorf("output %q, %v", out, err)
+				// script -e passes on kubectl's exit code, which is the command's.
+				var exitErr *exec.ExitError
+				if !errors.As(err, &exitErr) || exitErr.ExitCode() != 3 {
+					t.Errorf("want exit code 3, got %v", err)
+				}
+				if !strings.Contains(string(out), "out") || !strings.Contains(string(out), "err") {
+					t.Errorf("output %q", out)
+				}
+				if took := time.Since(start); took > 20*time.Second {
+					t.Errorf("the session took %v to end after the command exited", took)
 				}
 				if last := kl.Requests()[len(kl.Requests())-1]; !strings.Contains(last, "tty=1") {
 					t.Errorf("kubelet was not asked for a TTY: %s", last)

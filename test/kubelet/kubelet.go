@@ -310,10 +310,21 @@ func (p processes) AttachContainer(ctx context.Context, pod, uid, container stri
 
 // run runs cmd with the streams given. There is no pseudo-terminal: with tty, stderr joins
 // stdout, as a terminal would show them.
+//
+// Like a container runtime, it ends the session when the process exits, whether or not the
+// client has closed stdin. A client on a terminal (kubectl exec -t) never closes it, so stdin
+// is not handed to os/exec: Wait would block on the goroutine reading the client's stream
+// even after WaitDelay has closed the process's end.
 func run(ctx context.Context, cmd []string, in io.Reader, out, errOut io.WriteCloser, tty bool) error {
 	c := exec.CommandContext(ctx, cmd[0], cmd[1:]...)
+	var stdin io.WriteCloser
 	if in != nil {
-		c.Stdin = in
+		var err error
+		// Wait closes this pipe once the process exits, which ends the copy below at its next
+		// write; its read ends when the session's connection is closed.
+		if stdin, err = c.StdinPipe(); err != nil {
+			return err
+		}
 	}
 	if out != nil {
 		c.Stdout = out
@@ -324,9 +335,19 @@ func run(ctx context.Context, cmd []string, in io.Reader, out, errOut io.WriteCl
 	case errOut != nil:
 		c.Stderr = errOut
 	}
-	// A command that ignores stdin must not wait for the client to close it.
+	// A process that leaves children holding stdout or stderr open must not hold the session.
 	c.WaitDelay = time.Second
-	err := c.Run()
+	if err := c.Start(); err != nil {
+		return err
+	}
+	if stdin != nil {
+		go func() {
+			_, _ = io.Copy(stdin, in)
+			// The client closed stdin: the process sees end of input.
+			_ = stdin.Close()
+		}()
+	}
+	err := c.Wait()
 	var exitErr *exec.ExitError
 	if errors.As(err, &exitErr) && exitErr.Exited() {
 		return utilexec.CodeExitError{Err: err, Code: exitErr.ExitCode()}
