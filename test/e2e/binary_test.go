@@ -16,9 +16,8 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/pod-apiserver/pod-apiserver/test/integration/framework"
-
 	"github.com/pod-apiserver/pod-apiserver/pkg/version"
+	"github.com/pod-apiserver/pod-apiserver/test/integration/framework"
 )
 
 // buildServer builds the pod-apiserver binary as users run it.
