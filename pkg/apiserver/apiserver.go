@@ -61,15 +61,17 @@ func (c CompletedConfig) New() (*PodAPIServer, error) {
 	}
 	apiGroupInfo := genericapiserver.NewDefaultAPIGroupInfo(corev1.GroupName, Scheme, ParameterCodec, Codecs)
 	apiGroupInfo.VersionedResourcesStorageMap[corev1.SchemeGroupVersion.Version] = map[string]rest.Storage{
-		"pods":             podStorage.Pod,
-		"pods/status":      podStorage.Status,
-		"pods/binding":     podStorage.Binding,
-		"pods/eviction":    podStorage.Eviction,
-		"pods/log":         podStorage.Log,
-		"pods/exec":        podStorage.Exec,
-		"pods/attach":      podStorage.Attach,
-		"pods/portforward": podStorage.PortForward,
-		"pods/proxy":       podStorage.Proxy,
+		"pods":                     podStorage.Pod,
+		"pods/status":              podStorage.Status,
+		"pods/ephemeralcontainers": podStorage.EphemeralContainers,
+		"pods/resize":              podStorage.Resize,
+		"pods/binding":             podStorage.Binding,
+		"pods/eviction":            podStorage.Eviction,
+		"pods/log":                 podStorage.Log,
+		"pods/exec":                podStorage.Exec,
+		"pods/attach":              podStorage.Attach,
+		"pods/portforward":         podStorage.PortForward,
+		"pods/proxy":               podStorage.Proxy,
 	}
 	if err := generic.InstallLegacyAPIGroup(genericapiserver.DefaultLegacyAPIPrefix, &apiGroupInfo); err != nil {
 		return nil, fmt.Errorf("installing /api: %w", err)

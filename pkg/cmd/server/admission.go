@@ -1,11 +1,18 @@
 package server
 
 import (
+	"fmt"
+
 	"k8s.io/apimachinery/pkg/util/sets"
 	"k8s.io/apiserver/pkg/admission"
 	genericoptions "k8s.io/apiserver/pkg/server/options"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/pod-apiserver/pod-apiserver/pkg/admission/defaulttolerationseconds"
+	"github.com/pod-apiserver/pod-apiserver/pkg/admission/nodedeclaredfeatures"
+	"github.com/pod-apiserver/pod-apiserver/pkg/admission/nodes"
+	"github.com/pod-apiserver/pod-apiserver/pkg/admission/podresize"
 	"github.com/pod-apiserver/pod-apiserver/pkg/admission/priority"
 	"github.com/pod-apiserver/pod-apiserver/pkg/admission/runtimeclass"
 )
@@ -15,6 +22,8 @@ var podAdmissionOrder = []string{
 	priority.PluginName,
 	defaulttolerationseconds.PluginName,
 	runtimeclass.PluginName,
+	nodedeclaredfeatures.PluginName,
+	podresize.PluginName,
 }
 
 // offerPodAdmission registers the pod admission plugins on o, all on by default as in
@@ -24,6 +33,29 @@ func offerPodAdmission(o *genericoptions.AdmissionOptions) {
 	priority.Register(o.Plugins)
 	defaulttolerationseconds.Register(o.Plugins)
 	runtimeclass.Register(o.Plugins)
+	nodedeclaredfeatures.Register(o.Plugins)
+	podresize.Register(o.Plugins)
 	o.RecommendedPluginOrder = append([]string(nil), podAdmissionOrder...)
 	o.DefaultOffPlugins = sets.New[string]()
+}
+
+// podAdmissionInitializers give the plugins that judge a pod by its node the Nodes of the cluster
+// named by --kubelet-cluster-kubeconfig. Without one the server acts as a cluster that has no
+// Nodes yet, as kube-apiserver does before kubelets register: an update that needs to look at
+// the pod's node (a resize of a bound pod) is refused with "node not found".
+func (o *Options) podAdmissionInitializers() ([]admission.PluginInitializer, error) {
+	var getter nodes.Getter = nodes.None{}
+	if path := o.Kubelet.ClusterKubeconfig; path != "" {
+		restConfig, err := clientcmd.BuildConfigFromFlags("", path)
+		if err != nil {
+			return nil, fmt.Errorf("--kubelet-cluster-kubeconfig: %w", err)
+		}
+		restConfig.Timeout = nodeLookupTimeout(o.Kubelet.Config.Timeout)
+		client, err := kubernetes.NewForConfig(restConfig)
+		if err != nil {
+			return nil, fmt.Errorf("--kubelet-cluster-kubeconfig: %w", err)
+		}
+		getter = client.CoreV1().Nodes()
+	}
+	return []admission.PluginInitializer{nodes.NewInitializer(getter)}, nil
 }

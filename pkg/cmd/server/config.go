@@ -121,7 +121,11 @@ func (o *Options) applyAdmission(cfg *genericapiserver.RecommendedConfig) error 
 	}
 	cfg.ClientConfig = cfg.LoopbackClientConfig
 	cfg.SharedInformerFactory = informers.NewSharedInformerFactory(kubeClient, 10*time.Minute)
-	return o.Recommended.Admission.ApplyTo(&cfg.Config, cfg.SharedInformerFactory, kubeClient, dynamicClient, cfg.FeatureGate, cfg.EffectiveVersion)
+	initializers, err := o.podAdmissionInitializers()
+	if err != nil {
+		return err
+	}
+	return o.Recommended.Admission.ApplyTo(&cfg.Config, cfg.SharedInformerFactory, kubeClient, dynamicClient, cfg.FeatureGate, cfg.EffectiveVersion, initializers...)
 }
 
 // applyStorage stores pods as kube-apiserver does: protobuf, storage version v1, under

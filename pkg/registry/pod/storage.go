@@ -21,15 +21,17 @@ import (
 
 // Storage holds one REST object per served pods endpoint.
 type Storage struct {
-	Pod         *REST
-	Status      *StatusREST
-	Binding     *BindingREST
-	Eviction    *EvictionREST
-	Log         *LogREST
-	Exec        *ExecREST
-	Attach      *AttachREST
-	PortForward *PortForwardREST
-	Proxy       *ProxyREST
+	Pod                 *REST
+	Status              *StatusREST
+	EphemeralContainers *EphemeralContainersREST
+	Resize              *ResizeREST
+	Binding             *BindingREST
+	Eviction            *EvictionREST
+	Log                 *LogREST
+	Exec                *ExecREST
+	Attach              *AttachREST
+	PortForward         *PortForwardREST
+	Proxy               *ProxyREST
 }
 
 // Connections are what the subresources that leave the server need.
@@ -105,18 +107,24 @@ func NewStorageWithConnections(scheme *runtime.Scheme, optsGetter generic.RESTOp
 	statusStrategy := StatusStrategy(scheme)
 	statusStore.UpdateStrategy = statusStrategy
 	statusStore.ResetFieldsStrategy = statusStrategy
+	ephemeralStore := *store
+	ephemeralStore.UpdateStrategy = EphemeralContainersStrategy(scheme)
+	resizeStore := *store
+	resizeStore.UpdateStrategy = ResizeStrategy(scheme)
 
 	stream := streamREST{store: store, kubelet: conns.Kubelet, authorizer: conns.Authorizer}
 	return &Storage{
-		Pod:         &REST{store},
-		Status:      &StatusREST{store: &statusStore},
-		Binding:     &BindingREST{store: store},
-		Eviction:    &EvictionREST{store: &statusStore},
-		Log:         &LogREST{store: store, kubelet: conns.Kubelet},
-		Exec:        &ExecREST{stream},
-		Attach:      &AttachREST{stream},
-		PortForward: &PortForwardREST{stream},
-		Proxy:       &ProxyREST{store: store, transport: conns.ProxyTransport},
+		Pod:                 &REST{store},
+		Status:              &StatusREST{store: &statusStore},
+		EphemeralContainers: &EphemeralContainersREST{store: &ephemeralStore},
+		Resize:              &ResizeREST{store: &resizeStore},
+		Binding:             &BindingREST{store: store},
+		Eviction:            &EvictionREST{store: &statusStore},
+		Log:                 &LogREST{store: store, kubelet: conns.Kubelet},
+		Exec:                &ExecREST{stream},
+		Attach:              &AttachREST{stream},
+		PortForward:         &PortForwardREST{stream},
+		Proxy:               &ProxyREST{store: store, transport: conns.ProxyTransport},
 	}, nil
 }
 

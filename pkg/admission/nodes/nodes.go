@@ -1,0 +1,47 @@
+// Package nodes gives admission plugins that judge a pod by its node a way to read Nodes.
+// pod-apiserver serves no Nodes: they come from the cluster named by
+// --kubelet-cluster-kubeconfig, and without one the server acts as a cluster that has no Nodes,
+// which is what kube-apiserver is before any kubelet registers.
+package nodes
+
+import (
+	"context"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apiserver/pkg/admission"
+)
+
+// Getter reads Node objects, e.g. client-go's CoreV1().Nodes(). A missing node is a NotFound
+// error.
+type Getter interface {
+	Get(ctx context.Context, name string, options metav1.GetOptions) (*corev1.Node, error)
+}
+
+// WantsNodes is a plugin that reads Nodes.
+type WantsNodes interface {
+	SetNodes(Getter)
+	admission.InitializationValidator
+}
+
+// None is the Getter of a server without a cluster: no node exists.
+type None struct{}
+
+// Get reports every node as not found.
+func (None) Get(ctx context.Context, name string, options metav1.GetOptions) (*corev1.Node, error) {
+	return nil, apierrors.NewNotFound(corev1.Resource("nodes"), name)
+}
+
+// NewInitializer hands getter to the plugins that want Nodes.
+func NewInitializer(getter Getter) admission.PluginInitializer {
+	return initializer{getter}
+}
+
+type initializer struct{ getter Getter }
+
+func (i initializer) Initialize(plugin admission.Interface) {
+	if p, ok := plugin.(WantsNodes); ok {
+		p.SetNodes(i.getter)
+	}
+}

@@ -1,0 +1,86 @@
+package pod
+
+import (
+	"context"
+
+	corev1 "k8s.io/api/core/v1"
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
+	"k8s.io/apiserver/pkg/registry/rest"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/prepare"
+	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/validation"
+)
+
+// podEphemeralContainersStrategy implements pods/ephemeralcontainers, through which debuggers
+// (kubectl debug) add containers to a running pod. Nothing but the list of ephemeral containers
+// is taken from a write.
+type podEphemeralContainersStrategy struct {
+	podStrategy
+}
+
+// EphemeralContainersStrategy is the strategy of the pods/ephemeralcontainers endpoint.
+func EphemeralContainersStrategy(typer runtime.ObjectTyper) podEphemeralContainersStrategy {
+	return podEphemeralContainersStrategy{Strategy(typer)}
+}
+
+func (podEphemeralContainersStrategy) PrepareForUpdate(ctx context.Context, obj, old runtime.Object) {
+	newPod := obj.(*corev1.Pod)
+	oldPod := old.(*corev1.Pod)
+	ephemeral := newPod.Spec.EphemeralContainers
+	newPod.Spec = *oldPod.Spec.DeepCopy()
+	newPod.Spec.EphemeralContainers = ephemeral
+	newPod.Status = *oldPod.Status.DeepCopy()
+	// Labels, annotations, finalizers and owners are not this endpoint's to change either.
+	metav1.ResetObjectMetaForStatus(&newPod.ObjectMeta, oldPod.ObjectMeta.DeepCopy())
+	prepare.DropDisabledFields(newPod, oldPod)
+	bumpGenerationOnSpecChange(newPod, oldPod)
+}
+
+func (podEphemeralContainersStrategy) ValidateUpdate(ctx context.Context, obj, old runtime.Object) field.ErrorList {
+	newPod, oldPod := obj.(*corev1.Pod), old.(*corev1.Pod)
+	return validation.ValidatePodEphemeralContainersUpdate(newPod, oldPod, validation.OptionsFor(newPod, oldPod))
+}
+
+func (podEphemeralContainersStrategy) WarningsOnUpdate(ctx context.Context, obj, old runtime.Object) []string {
+	return nil
+}
+
+// bumpGenerationOnSpecChange records a change of the desired state, which the kubelet reports
+// back as status.observedGeneration.
+func bumpGenerationOnSpecChange(newPod, oldPod *corev1.Pod) {
+	if !apiequality.Semantic.DeepEqual(newPod.Spec, oldPod.Spec) {
+		newPod.Generation = oldPod.Generation + 1
+	}
+}
+
+// EphemeralContainersREST serves pods/ephemeralcontainers. Like kube-apiserver v1.37 it offers
+// server-side apply no reset fields: the strategy discards everything but the ephemeral
+// containers anyway.
+type EphemeralContainersREST struct {
+	store *genericregistry.Store
+}
+
+// New returns an empty pod.
+func (r *EphemeralContainersREST) New() runtime.Object { return &corev1.Pod{} }
+
+// Destroy does nothing: the main pods REST owns the shared storage.
+func (r *EphemeralContainersREST) Destroy() {}
+
+// Get returns the pod; patches start from it.
+func (r *EphemeralContainersREST) Get(ctx context.Context, name string, options *metav1.GetOptions) (runtime.Object, error) {
+	return r.store.Get(ctx, name, options)
+}
+
+// Update writes the ephemeral containers of a pod. A subresource never creates its pod.
+func (r *EphemeralContainersREST) Update(ctx context.Context, name string, objInfo rest.UpdatedObjectInfo, createValidation rest.ValidateObjectFunc, updateValidation rest.ValidateObjectUpdateFunc, forceAllowCreate bool, options *metav1.UpdateOptions) (runtime.Object, bool, error) {
+	return r.store.Update(ctx, name, objInfo, createValidation, updateValidation, false, options)
+}
+
+var (
+	_ rest.RESTUpdateStrategy = podEphemeralContainersStrategy{}
+	_ rest.Patcher            = &EphemeralContainersREST{}
+)
