@@ -38,20 +38,15 @@ go build -o "$BIN/pod-apiserver" ./cmd/pod-apiserver
 go build -o "$BIN/podbench" ./cmd/podbench
 command -v etcd >/dev/null || bash hack/install-tools.sh
 
-wait_ready() { # kubeconfig
-	for _ in $(seq 1 120); do
-		kubectl --kubeconfig "$1" get --raw /readyz >/dev/null 2>&1 && return 0
-		sleep 0.5
-	done
-	echo "server did not become ready" >&2
-	return 1
-}
-
-# memory <label> <pid> <kubeconfig>: RSS from the kernel, heap from the server's own metrics.
+# memory <label> <pid> <kubeconfig>: RSS from the kernel and the heap from the server's own
+# metrics, both after a forced garbage collection (through the server's pprof endpoint), so that
+# what is measured is what the server holds, not garbage it has yet to collect.
 memory() {
 	local rss heap
-	rss=$(awk '/VmRSS/ {print $2 * 1024}' "/proc/$2/status")
-	heap=$(kubectl --kubeconfig "$3" get --raw /metrics | awk '$1 == "go_memstats_heap_inuse_bytes" {printf "%d", $2}')
+	kubectl --kubeconfig "$3" get --raw '/debug/pprof/heap?gc=1' >/dev/null
+	sleep 5
+	rss=$(awk '/VmRSS/ {printf "%.0f", $2 * 1024}' "/proc/$2/status")
+	heap=$(kubectl --kubeconfig "$3" get --raw /metrics | awk '$1 == "go_memstats_heap_inuse_bytes" {printf "%.0f", $2}')
 	printf '{"label":"%s","rssBytes":%s,"heapInuseBytes":%s}\n' "$1" "$rss" "${heap:-0}" | tee "$OUT/memory-$1.json"
 }
 
@@ -62,56 +57,43 @@ start_etcd() {
 		--initial-cluster "default=http://127.0.0.1:$((ETCD_PORT + 1))" --log-level warn >"$WORK/etcd.log" 2>&1 &
 	PIDS+=($!)
 	for _ in $(seq 1 60); do
-		etcdctl_ok=$(curl -s "http://127.0.0.1:$ETCD_PORT/health" || true)
-		[[ "$etcdctl_ok" == *true* ]] && return 0
+		[[ "$(curl -s "http://127.0.0.1:$ETCD_PORT/health" || true)" == *true* ]] && return 0
 		sleep 0.5
 	done
 	echo "etcd did not start" >&2
 	return 1
 }
 
-# suite <label> <kubeconfig> <pid>: the full suite at PODS pods, then memory, then memory while
-# holding HOLD_PODS pods.
-suite() {
-	local label=$1 kubeconfig=$2 pid=$3
-	podbench -kubeconfig "$kubeconfig" -label "$label" -pods "$PODS" -workers "$WORKERS" \
-		-watchers "$WATCHERS" -watch-updates "$WATCH_UPDATES" -list-repeats "$LIST_REPEATS" \
-		-json "$OUT/$label.json" | tee "$OUT/$label.txt"
-	memory "$label-after-load" "$pid" "$kubeconfig"
-	podbench -kubeconfig "$kubeconfig" -label "$label-hold" -pods "$HOLD_PODS" -workers "$WORKERS" \
-		-phases create -keep -json "$OUT/$label-hold.json" >/dev/null
-	memory "$label-holding-$HOLD_PODS" "$pid" "$kubeconfig"
-	podbench -kubeconfig "$kubeconfig" -pods 0 -phases "" >/dev/null # removes the held pods
-}
-
-start_etcd
-podbench -etcd "http://127.0.0.1:$ETCD_PORT" -pods "$PODS" -workers "$WORKERS" -label etcd \
-	-json "$OUT/etcd.json" | tee "$OUT/etcd.txt"
-
-# pod-apiserver on the etcd process.
-pod-apiserver --data-dir "$WORK/pod-apiserver" --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
-	--etcd-prefix /pod-apiserver --secure-port "$SERVER_PORT" >"$WORK/pod-apiserver.log" 2>&1 &
-pid=$!
-PIDS+=($pid)
-wait_ready "$WORK/pod-apiserver/admin.kubeconfig"
-suite pod-apiserver "$WORK/pod-apiserver/admin.kubeconfig" "$pid"
-kill "$pid"
-wait "$pid" 2>/dev/null || true
-
-if [[ -n "$KUBE_APISERVER" ]]; then
-	mkdir -p "$WORK/kube"
-	openssl genrsa -out "$WORK/kube/sa.key" 2048 2>/dev/null
-	openssl rsa -in "$WORK/kube/sa.key" -pubout -out "$WORK/kube/sa.pub" 2>/dev/null
-	echo 'benchtoken,admin,admin,system:masters' >"$WORK/kube/tokens.csv"
-	"$KUBE_APISERVER" --etcd-servers "http://127.0.0.1:$ETCD_PORT" --etcd-prefix /kube-apiserver \
-		--secure-port "$SERVER_PORT" --bind-address 127.0.0.1 --cert-dir "$WORK/kube/certs" \
-		--service-account-issuer https://kubernetes.default.svc --service-account-key-file "$WORK/kube/sa.pub" \
-		--service-account-signing-key-file "$WORK/kube/sa.key" --token-auth-file "$WORK/kube/tokens.csv" \
-		--authorization-mode RBAC --service-cluster-ip-range 10.96.0.0/16 \
-		--disable-admission-plugins ServiceAccount >"$WORK/kube.log" 2>&1 &
-	pid=$!
-	PIDS+=($pid)
-	cat >"$WORK/kube/kubeconfig" <<EOF
+# start_server <kind> <run>: starts a fresh server of the kind (pod-apiserver on the etcd
+# process, pod-apiserver on its embedded etcd, or kube-apiserver on the etcd process, each under
+# its own etcd prefix) and sets SERVER_PID and KUBECONFIG_FILE.
+start_server() {
+	local dir="$WORK/$1-$2"
+	mkdir -p "$dir"
+	case $1 in
+	pod-apiserver)
+		pod-apiserver --data-dir "$dir" --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
+			--etcd-prefix "/$1-$2" --secure-port "$SERVER_PORT" --token-auth-file "$WORK/tokens.csv" >"$dir.log" 2>&1 &
+		;;
+	pod-apiserver-embedded-etcd)
+		pod-apiserver --data-dir "$dir" --secure-port "$SERVER_PORT" --token-auth-file "$WORK/tokens.csv" >"$dir.log" 2>&1 &
+		;;
+	kube-apiserver)
+		openssl genrsa -out "$dir/sa.key" 2048 2>/dev/null
+		openssl rsa -in "$dir/sa.key" -pubout -out "$dir/sa.pub" 2>/dev/null
+		"$KUBE_APISERVER" --etcd-servers "http://127.0.0.1:$ETCD_PORT" --etcd-prefix "/$1-$2" \
+			--secure-port "$SERVER_PORT" --bind-address 127.0.0.1 --cert-dir "$dir/certs" \
+			--service-account-issuer https://kubernetes.default.svc --service-account-key-file "$dir/sa.pub" \
+			--service-account-signing-key-file "$dir/sa.key" --token-auth-file "$WORK/tokens.csv" \
+			--authorization-mode RBAC --service-cluster-ip-range 10.96.0.0/16 \
+			--disable-admission-plugins ServiceAccount >"$dir.log" 2>&1 &
+		;;
+	esac
+	SERVER_PID=$!
+	PIDS+=("$SERVER_PID")
+	# Every server is driven with the same credentials: a bearer token of system:masters.
+	KUBECONFIG_FILE="$dir/bench.kubeconfig"
+	cat >"$KUBECONFIG_FILE" <<EOF
 apiVersion: v1
 kind: Config
 clusters: [{name: kube, cluster: {server: "https://127.0.0.1:$SERVER_PORT", insecure-skip-tls-verify: true}}]
@@ -119,19 +101,45 @@ users: [{name: admin, user: {token: benchtoken}}]
 contexts: [{name: kube, context: {cluster: kube, user: admin}}]
 current-context: kube
 EOF
-	wait_ready "$WORK/kube/kubeconfig"
-	suite kube-apiserver "$WORK/kube/kubeconfig" "$pid"
-	kill "$pid"
-	wait "$pid" 2>/dev/null || true
-fi
+	for _ in $(seq 1 120); do
+		kubectl --kubeconfig "$KUBECONFIG_FILE" get --raw /readyz >/dev/null 2>&1 && return 0
+		sleep 0.5
+	done
+	echo "$1 did not become ready; see $dir.log" >&2
+	return 1
+}
 
-# pod-apiserver alone on its embedded etcd, the way `make run` starts it.
-pod-apiserver --data-dir "$WORK/embedded" --secure-port "$SERVER_PORT" >"$WORK/embedded.log" 2>&1 &
-pid=$!
-PIDS+=($pid)
-wait_ready "$WORK/embedded/admin.kubeconfig"
-suite pod-apiserver-embedded-etcd "$WORK/embedded/admin.kubeconfig" "$pid"
-kill "$pid"
-wait "$pid" 2>/dev/null || true
+stop_server() {
+	kill "$SERVER_PID"
+	wait "$SERVER_PID" 2>/dev/null || true
+}
+
+# suite <kind>: the full suite at PODS pods and the memory after it; then, on a fresh server,
+# the memory idle and while holding HOLD_PODS pods.
+suite() {
+	start_server "$1" load
+	podbench -kubeconfig "$KUBECONFIG_FILE" -label "$1" -pods "$PODS" -workers "$WORKERS" \
+		-watchers "$WATCHERS" -watch-updates "$WATCH_UPDATES" -list-repeats "$LIST_REPEATS" \
+		-json "$OUT/$1.json" | tee "$OUT/$1.txt"
+	memory "$1-after-load" "$SERVER_PID" "$KUBECONFIG_FILE"
+	stop_server
+	start_server "$1" hold
+	memory "$1-idle" "$SERVER_PID" "$KUBECONFIG_FILE"
+	podbench -kubeconfig "$KUBECONFIG_FILE" -label "$1-hold" -pods "$HOLD_PODS" -workers "$WORKERS" \
+		-phases create -keep -json "$OUT/$1-hold.json" >/dev/null
+	memory "$1-holding-$HOLD_PODS" "$SERVER_PID" "$KUBECONFIG_FILE"
+	stop_server
+}
+
+echo 'benchtoken,admin,admin,system:masters' >"$WORK/tokens.csv"
+start_etcd
+podbench -etcd "http://127.0.0.1:$ETCD_PORT" -pods "$PODS" -workers "$WORKERS" -label etcd \
+	-json "$OUT/etcd.json" | tee "$OUT/etcd.txt"
+
+suite pod-apiserver
+if [[ -n "$KUBE_APISERVER" ]]; then
+	suite kube-apiserver
+fi
+suite pod-apiserver-embedded-etcd
 
 go run ./hack/benchsummary "$OUT" | tee "$OUT/summary.txt"

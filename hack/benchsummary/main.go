@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 )
 
@@ -63,15 +64,7 @@ func main() {
 	}
 	tw.Flush()
 	fmt.Println()
-	for _, label := range []string{"pod-apiserver", "kube-apiserver", "pod-apiserver-embedded-etcd"} {
-		matches, _ := filepath.Glob(filepath.Join(dir, "memory-"+label+"-*.json"))
-		for _, m := range matches {
-			var mem memory
-			if readJSON(m, &mem) == nil {
-				fmt.Printf("%s: RSS %.1f MiB, Go heap in use %.1f MiB\n", filepath.Base(m), mib(mem.RSSBytes), mib(mem.HeapInuseBytes))
-			}
-		}
-	}
+	printMemory(dir)
 }
 
 func order(dir string) []string {
@@ -112,3 +105,31 @@ func ratio(ours, theirs float64) string {
 }
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
+
+// printMemory prints each server's memory at each moment measured, with pod-apiserver's RSS as a
+// ratio of kube-apiserver's.
+func printMemory(dir string) {
+	kinds := []string{"pod-apiserver", "kube-apiserver", "pod-apiserver-embedded-etcd"}
+	moments := []string{"idle", "after-load"}
+	if held, _ := filepath.Glob(filepath.Join(dir, "memory-pod-apiserver-holding-*.json")); len(held) == 1 {
+		moments = append(moments, strings.TrimSuffix(strings.TrimPrefix(filepath.Base(held[0]), "memory-pod-apiserver-"), ".json"))
+	}
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "memory\tserver\tRSS MiB\tGo heap in use MiB\tRSS ratio to kube-apiserver")
+	for _, moment := range moments {
+		var kube memory
+		haveKube := readJSON(filepath.Join(dir, "memory-kube-apiserver-"+moment+".json"), &kube) == nil
+		for _, kind := range kinds {
+			var mem memory
+			if readJSON(filepath.Join(dir, "memory-"+kind+"-"+moment+".json"), &mem) != nil {
+				continue
+			}
+			r := "-"
+			if haveKube && kind != "kube-apiserver" {
+				r = ratio(float64(mem.RSSBytes), float64(kube.RSSBytes))
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.1f\t%s\n", moment, kind, mib(mem.RSSBytes), mib(mem.HeapInuseBytes), r)
+		}
+	}
+	tw.Flush()
+}
