@@ -23,6 +23,19 @@ OUT="${OUT:-$PWD/_output/bench}"
 KUBE_APISERVER="${KUBE_APISERVER:-}"
 ETCD_PORT="${ETCD_PORT:-23890}"
 SERVER_PORT="${SERVER_PORT:-26443}"
+# The server under test gets a CPU of its own and the load tool and etcd share the others, so
+# that what a run measures is the server's own cost per request, not how the scheduler shared
+# two cores between three busy processes. SERVER_CPUS= (empty) turns pinning off.
+CPUS=$(nproc)
+if ((CPUS >= 2)); then
+	SERVER_CPUS="${SERVER_CPUS-$((CPUS - 1))}"
+	CLIENT_CPUS="${CLIENT_CPUS-0-$((CPUS - 2))}"
+fi
+# Command prefixes rather than functions, so that $! of a backgrounded server is its own pid.
+SERVER_ON=()
+CLIENT_ON=()
+[[ -n "${SERVER_CPUS:-}" ]] && SERVER_ON=(taskset -c "$SERVER_CPUS")
+[[ -n "${CLIENT_CPUS:-}" ]] && CLIENT_ON=(taskset -c "$CLIENT_CPUS")
 
 mkdir -p "$OUT"
 WORK="$(mktemp -d)"
@@ -51,7 +64,7 @@ memory() {
 }
 
 start_etcd() {
-	etcd --data-dir "$WORK/etcd" --listen-client-urls "http://127.0.0.1:$ETCD_PORT" \
+	"${CLIENT_ON[@]}" etcd --data-dir "$WORK/etcd" --listen-client-urls "http://127.0.0.1:$ETCD_PORT" \
 		--advertise-client-urls "http://127.0.0.1:$ETCD_PORT" --listen-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" \
 		--initial-advertise-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" \
 		--initial-cluster "default=http://127.0.0.1:$((ETCD_PORT + 1))" --log-level warn >"$WORK/etcd.log" 2>&1 &
@@ -72,16 +85,16 @@ start_server() {
 	mkdir -p "$dir"
 	case $1 in
 	pod-apiserver)
-		pod-apiserver --data-dir "$dir" --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
+		"${SERVER_ON[@]}" pod-apiserver --data-dir "$dir" --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
 			--etcd-prefix "/$1-$2" --secure-port "$SERVER_PORT" --token-auth-file "$WORK/tokens.csv" >"$dir.log" 2>&1 &
 		;;
 	pod-apiserver-embedded-etcd)
-		pod-apiserver --data-dir "$dir" --secure-port "$SERVER_PORT" --token-auth-file "$WORK/tokens.csv" >"$dir.log" 2>&1 &
+		"${SERVER_ON[@]}" pod-apiserver --data-dir "$dir" --secure-port "$SERVER_PORT" --token-auth-file "$WORK/tokens.csv" >"$dir.log" 2>&1 &
 		;;
 	kube-apiserver)
 		openssl genrsa -out "$dir/sa.key" 2048 2>/dev/null
 		openssl rsa -in "$dir/sa.key" -pubout -out "$dir/sa.pub" 2>/dev/null
-		"$KUBE_APISERVER" --etcd-servers "http://127.0.0.1:$ETCD_PORT" --etcd-prefix "/$1-$2" \
+		"${SERVER_ON[@]}" "$KUBE_APISERVER" --etcd-servers "http://127.0.0.1:$ETCD_PORT" --etcd-prefix "/$1-$2" \
 			--secure-port "$SERVER_PORT" --bind-address 127.0.0.1 --cert-dir "$dir/certs" \
 			--service-account-issuer https://kubernetes.default.svc --service-account-key-file "$dir/sa.pub" \
 			--service-account-signing-key-file "$dir/sa.key" --token-auth-file "$WORK/tokens.csv" \
@@ -118,14 +131,14 @@ stop_server() {
 # the memory idle and while holding HOLD_PODS pods.
 suite() {
 	start_server "$1" load
-	podbench -kubeconfig "$KUBECONFIG_FILE" -label "$1" -pods "$PODS" -workers "$WORKERS" \
+	"${CLIENT_ON[@]}" podbench -kubeconfig "$KUBECONFIG_FILE" -label "$1" -pods "$PODS" -workers "$WORKERS" \
 		-watchers "$WATCHERS" -watch-updates "$WATCH_UPDATES" -list-repeats "$LIST_REPEATS" \
 		-json "$OUT/$1.json" | tee "$OUT/$1.txt"
 	memory "$1-after-load" "$SERVER_PID" "$KUBECONFIG_FILE"
 	stop_server
 	start_server "$1" hold
 	memory "$1-idle" "$SERVER_PID" "$KUBECONFIG_FILE"
-	podbench -kubeconfig "$KUBECONFIG_FILE" -label "$1-hold" -pods "$HOLD_PODS" -workers "$WORKERS" \
+	"${CLIENT_ON[@]}" podbench -kubeconfig "$KUBECONFIG_FILE" -label "$1-hold" -pods "$HOLD_PODS" -workers "$WORKERS" \
 		-phases create -keep -json "$OUT/$1-hold.json" >/dev/null
 	memory "$1-holding-$HOLD_PODS" "$SERVER_PID" "$KUBECONFIG_FILE"
 	stop_server
@@ -133,7 +146,7 @@ suite() {
 
 echo 'benchtoken,admin,admin,system:masters' >"$WORK/tokens.csv"
 start_etcd
-podbench -etcd "http://127.0.0.1:$ETCD_PORT" -pods "$PODS" -workers "$WORKERS" -label etcd \
+"${CLIENT_ON[@]}" podbench -etcd "http://127.0.0.1:$ETCD_PORT" -pods "$PODS" -workers "$WORKERS" -label etcd \
 	-json "$OUT/etcd.json" | tee "$OUT/etcd.txt"
 
 suite pod-apiserver
