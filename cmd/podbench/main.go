@@ -28,6 +28,7 @@ func main() {
 	flag.IntVar(&cfg.listRepeats, "list-repeats", 10, "times each list phase runs")
 	flag.IntVar(&cfg.watchers, "watchers", 50, "watchers of the watch fan-out phase")
 	flag.IntVar(&cfg.watchUpdates, "watch-updates", 500, "updates the watch fan-out phase delivers to every watcher")
+	flag.IntVar(&cfg.watchRounds, "watch-rounds", 5, "fan-outs the watch phase runs, with fresh watchers each, pooling their latencies")
 	flag.BoolVar(&cfg.protobuf, "protobuf", true, "talk protobuf to the server (as controllers do) instead of JSON")
 	flag.StringVar(&cfg.phases, "phases", strings.Join(allPhases, ","), "comma-separated phases to run, in this order")
 	flag.StringVar(&cfg.jsonOut, "json", "", "also write the results as JSON to this file (- for stdout)")
@@ -66,6 +67,7 @@ type config struct {
 	listRepeats  int
 	watchers     int
 	watchUpdates int
+	watchRounds  int
 	protobuf     bool
 	phases       string
 	jsonOut      string
