@@ -9,8 +9,7 @@ import (
 )
 
 // addEvictionV1beta1 lets pods/eviction accept policy/v1beta1 bodies. The policy/v1 Eviction is
-// the hub, so a v1beta1 body is decoded into its own type and converted; only Eviction of the
-// v1beta1 group is registered, as nothing else of it is served.
+// the hub, so a v1beta1 body is decoded into its own type and converted.
 func addEvictionV1beta1(scheme *runtime.Scheme) error {
 	scheme.AddKnownTypes(policyv1beta1.SchemeGroupVersion, &policyv1beta1.Eviction{})
 	if err := scheme.AddConversionFunc((*policyv1beta1.Eviction)(nil), (*policyv1.Eviction)(nil), func(a, b interface{}, _ conversion.Scope) error {
