@@ -5,11 +5,13 @@ package runtimeclass
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/validate/content"
 	"k8s.io/apiserver/pkg/admission"
 )
 
@@ -64,11 +66,21 @@ func (p *Plugin) Validate(ctx context.Context, a admission.Attributes, _ admissi
 	return nil
 }
 
+// runtimeClassNotFound fails as kube's lookup of the class does. A name its client cannot put in
+// a request path never reaches a server: the client's own error comes back as is, and the
+// handler serves it as an internal error (500), before any validation of the pod.
 func runtimeClassNotFound(a admission.Attributes, pod *corev1.Pod) error {
 	if pod.Spec.RuntimeClassName == nil {
 		return nil
 	}
-	return admission.NewForbidden(a, fmt.Errorf("pod rejected: RuntimeClass %q not found", *pod.Spec.RuntimeClassName))
+	name := *pod.Spec.RuntimeClassName
+	if name == "" {
+		return errors.New("resource name may not be empty")
+	}
+	if msgs := content.IsPathSegmentName(name); len(msgs) != 0 {
+		return fmt.Errorf("invalid resource name %q: %v", name, msgs)
+	}
+	return admission.NewForbidden(a, fmt.Errorf("pod rejected: RuntimeClass %q not found", name))
 }
 
 // podOf returns the pod of a write to the pods resource itself, and nil for anything else.

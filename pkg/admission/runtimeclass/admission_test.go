@@ -16,6 +16,11 @@ func TestRuntimeClass(t *testing.T) {
 	plain := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "p", Namespace: "ns"}}
 	withClass := plain.DeepCopy()
 	withClass.Spec.RuntimeClassName = ptr.To("gvisor")
+	named := func(class string) *corev1.Pod {
+		pod := plain.DeepCopy()
+		pod.Spec.RuntimeClassName = ptr.To(class)
+		return pod
+	}
 	withOverhead := plain.DeepCopy()
 	withOverhead.Spec.Overhead = corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("100m")}
 
@@ -25,6 +30,8 @@ func TestRuntimeClass(t *testing.T) {
 		subresource  string
 		wantAdmit    string
 		wantValidate string
+		// plain says the error is the client's own, no API status, which kube serves as a 500.
+		plain bool
 	}{
 		{name: "plain pod", pod: plain},
 		{name: "unknown class", pod: withClass,
@@ -33,6 +40,19 @@ func TestRuntimeClass(t *testing.T) {
 		{name: "overhead without class", pod: withOverhead,
 			wantValidate: `pods "p" is forbidden: pod rejected: Pod Overhead set without corresponding RuntimeClass defined Overhead`},
 		{name: "subresources are not its business", pod: withClass, subresource: "status"},
+		{name: "empty class name", pod: named(""), plain: true,
+			wantAdmit: "resource name may not be empty", wantValidate: "resource name may not be empty"},
+		{name: "class name with a slash", pod: named("example.com/a"), plain: true,
+			wantAdmit:    `invalid resource name "example.com/a": [may not contain '/']`,
+			wantValidate: `invalid resource name "example.com/a": [may not contain '/']`},
+		{name: "class name with a percent and a slash", pod: named("a/%"), plain: true,
+			wantAdmit:    `invalid resource name "a/%": [may not contain '/' may not contain '%']`,
+			wantValidate: `invalid resource name "a/%": [may not contain '/' may not contain '%']`},
+		{name: "class name dot dot", pod: named(".."), plain: true,
+			wantAdmit: `invalid resource name "..": [may not be '..']`, wantValidate: `invalid resource name "..": [may not be '..']`},
+		{name: "class name kube's client would send", pod: named("A B?#"),
+			wantAdmit:    `pods "p" is forbidden: pod rejected: RuntimeClass "A B?#" not found`,
+			wantValidate: `pods "p" is forbidden: pod rejected: RuntimeClass "A B?#" not found`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -44,6 +64,12 @@ func TestRuntimeClass(t *testing.T) {
 				if want == "" {
 					if err != nil {
 						t.Errorf("%s: unexpected error %v", phase, err)
+					}
+					return
+				}
+				if tc.plain {
+					if _, isStatus := err.(apierrors.APIStatus); isStatus || err == nil || err.Error() != want {
+						t.Errorf("%s: got %#v, want a plain error %q", phase, err, want)
 					}
 					return
 				}
