@@ -10,6 +10,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/pod-apiserver/pod-apiserver/pkg/admission/defaulttolerationseconds"
+	"github.com/pod-apiserver/pod-apiserver/pkg/admission/namespacelifecycle"
 	"github.com/pod-apiserver/pod-apiserver/pkg/admission/nodedeclaredfeatures"
 	"github.com/pod-apiserver/pod-apiserver/pkg/admission/nodes"
 	"github.com/pod-apiserver/pod-apiserver/pkg/admission/podresize"
@@ -19,6 +20,7 @@ import (
 
 // podAdmissionOrder lists the admission plugins offered, in kube-apiserver's chain order.
 var podAdmissionOrder = []string{
+	namespacelifecycle.PluginName,
 	priority.PluginName,
 	defaulttolerationseconds.PluginName,
 	runtimeclass.PluginName,
@@ -30,6 +32,7 @@ var podAdmissionOrder = []string{
 // kube-apiserver; --disable-admission-plugins turns them off.
 func offerPodAdmission(o *genericoptions.AdmissionOptions) {
 	o.Plugins = admission.NewPlugins()
+	namespacelifecycle.Register(o.Plugins)
 	priority.Register(o.Plugins)
 	defaulttolerationseconds.Register(o.Plugins)
 	runtimeclass.Register(o.Plugins)

@@ -59,7 +59,7 @@ func TestFlags(t *testing.T) {
 func TestInvalidFlagsAreRejected(t *testing.T) {
 	cases := map[string][]string{
 		"unknown admission plugin":  {"--enable-admission-plugins=NoSuchPlugin"},
-		"generic plugin not served": {"--enable-admission-plugins=NamespaceLifecycle"},
+		"generic plugin not served": {"--enable-admission-plugins=MutatingAdmissionWebhook"},
 		"missing token file":        {"--token-auth-file=does-not-exist.csv"},
 		"empty data dir":            {"--data-dir="},
 		"negative watch grace":      {"--shutdown-watch-termination-grace-period=-1s"},
