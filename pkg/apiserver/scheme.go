@@ -9,7 +9,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 
 	podapi "github.com/pod-apiserver/pod-apiserver/pkg/api/pod"
 	poddefaults "github.com/pod-apiserver/pod-apiserver/pkg/api/pod/defaults"
@@ -39,13 +38,6 @@ func init() {
 
 // AddToScheme registers everything the server serves or reads on scheme.
 func AddToScheme(scheme *runtime.Scheme) error {
-	// kube's scheme knows every built-in group, so a body of, say, an apps/v1 Deployment sent to
-	// pods is decoded and then refused as an unknown conversion; a scheme without those kinds
-	// would refuse it earlier and with other words. Only the kinds are known: nothing of those
-	// groups is served.
-	if err := clientgoscheme.AddToScheme(scheme); err != nil {
-		return err
-	}
 	if err := corev1.AddToScheme(scheme); err != nil {
 		return err
 	}
@@ -84,9 +76,6 @@ func AddToScheme(scheme *runtime.Scheme) error {
 	// Registered by Go type, so pods decoded as v1 or handed over as the internal version alike
 	// get kube's defaults before strategies, admission and storage see them.
 	if err := poddefaults.RegisterDefaults(scheme); err != nil {
-		return err
-	}
-	if err := addUnknownConversionErrors(scheme); err != nil {
 		return err
 	}
 	if err := scheme.SetVersionPriority(corev1.SchemeGroupVersion); err != nil {
