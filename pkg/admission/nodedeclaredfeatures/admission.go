@@ -75,19 +75,9 @@ func (p *Plugin) Validate(ctx context.Context, a admission.Attributes, _ admissi
 	if sub := a.GetSubresource(); sub != "" && sub != "resize" {
 		return nil
 	}
-	pod, ok := a.GetObject().(*corev1.Pod)
-	if !ok {
-		return apierrors.NewBadRequest(fmt.Sprintf("expected a pod but got a %T", a.GetObject()))
-	}
-	if pod.Spec.NodeName == "" {
-		return nil
-	}
-	old, ok := a.GetOldObject().(*corev1.Pod)
-	if !ok {
-		return apierrors.NewBadRequest(fmt.Sprintf("expected an old pod but got a %T", a.GetOldObject()))
-	}
-	if old.Generation == pod.Generation {
-		return nil
+	pod, old, err := nodes.ChangedBoundPod(a)
+	if pod == nil || err != nil {
+		return err
 	}
 	// The framework compares containers by index. Validation has already refused a write that
 	// changes how many there are, so such a write never gets here through the registry.

@@ -6,6 +6,7 @@ package nodes
 
 import (
 	"context"
+	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -44,4 +45,26 @@ func (i initializer) Initialize(plugin admission.Interface) {
 	if p, ok := plugin.(WantsNodes); ok {
 		p.SetNodes(i.getter)
 	}
+}
+
+// ChangedBoundPod returns the new and stored pod of an update that asks something new of a node:
+// the pod is bound and its spec changed (the generation moves exactly when the spec does). It
+// returns nil pods for any other update, and a 400 when the objects are not pods.
+func ChangedBoundPod(a admission.Attributes) (pod, old *corev1.Pod, err error) {
+	pod, ok := a.GetObject().(*corev1.Pod)
+	if !ok {
+		return nil, nil, apierrors.NewBadRequest(fmt.Sprintf("expected a pod but got a %T", a.GetObject()))
+	}
+	// An unscheduled pod has no node to ask yet; the scheduler will check.
+	if pod.Spec.NodeName == "" {
+		return nil, nil, nil
+	}
+	old, ok = a.GetOldObject().(*corev1.Pod)
+	if !ok {
+		return nil, nil, apierrors.NewBadRequest(fmt.Sprintf("expected an old pod but got a %T", a.GetOldObject()))
+	}
+	if old.Generation == pod.Generation {
+		return nil, nil, nil
+	}
+	return pod, old, nil
 }

@@ -65,21 +65,9 @@ func (p *Plugin) Validate(ctx context.Context, a admission.Attributes, _ admissi
 	if a.GetOperation() != admission.Update || a.GetResource().GroupResource() != corev1.Resource("pods") || a.GetSubresource() != "resize" {
 		return nil
 	}
-	pod, ok := a.GetObject().(*corev1.Pod)
-	if !ok {
-		return apierrors.NewBadRequest(fmt.Sprintf("expected a pod but got a %T", a.GetObject()))
-	}
-	// An unscheduled pod has no node to fit yet; the scheduler will check.
-	if pod.Spec.NodeName == "" {
-		return nil
-	}
-	old, ok := a.GetOldObject().(*corev1.Pod)
-	if !ok {
-		return apierrors.NewBadRequest(fmt.Sprintf("expected an old pod but got a %T", a.GetOldObject()))
-	}
-	// The generation moves exactly when the spec does: an unchanged resize asks nothing of the node.
-	if old.Generation == pod.Generation {
-		return nil
+	pod, _, err := nodes.ChangedBoundPod(a)
+	if pod == nil || err != nil {
+		return err
 	}
 	node, err := p.nodes.Get(ctx, pod.Spec.NodeName, metav1.GetOptions{})
 	if err != nil {
