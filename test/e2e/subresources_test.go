@@ -21,9 +21,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/utils/ptr"
 
-	"github.com/pod-apiserver/pod-apiserver/pkg/cmd/server"
 	"github.com/pod-apiserver/pod-apiserver/test/integration/framework"
-	"github.com/pod-apiserver/pod-apiserver/test/kubelet"
 )
 
 // TestKubectlSubresources drives kubectl logs, exec, attach, port-forward and get --raw .../proxy
@@ -31,23 +29,7 @@ import (
 // SPDY.
 func TestKubectlSubresources(t *testing.T) {
 	t.Logf("kubectl: %s", kubectlBinary(t))
-	dir := t.TempDir()
-	certs, err := kubelet.NewCertificates(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kl, err := kubelet.Start(kubelet.Config{Certificates: certs, LogDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = kl.Close() })
-	ts := framework.Start(t, func(o *server.Options) {
-		o.Kubelet.Config.Port = uint(kl.Port)
-		o.Kubelet.Config.CertFile = certs.ClientCertFile
-		o.Kubelet.Config.KeyFile = certs.ClientKeyFile
-		o.Kubelet.Config.CAFile = certs.CAFile
-		o.Kubelet.Config.Timeout = 2 * time.Second
-	})
+	ts, kl := framework.StartWithKubelet(t)
 	kc := ts.Kubeconfig
 	client := ts.Client(t)
 
@@ -65,7 +47,7 @@ func TestKubectlSubresources(t *testing.T) {
 
 	scheduledPod(t, client, "app", "127.0.0.1", hostAddress(), "main", "side")
 	scheduledPod(t, client, "lost", "127.0.0.2", "", "main")
-	if _, err := client.CoreV1().Pods("default").Create(context.Background(), defaultedPod("waiting", "main"), metav1.CreateOptions{}); err != nil {
+	if _, err := client.CoreV1().Pods("default").Create(context.Background(), framework.NewPod("waiting", "main"), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now().UTC()
@@ -234,7 +216,7 @@ func scheduledPod(t *testing.T, client kubernetes.Interface, name, hostIP, podIP
 	t.Helper()
 	ctx := context.Background()
 	pods := client.CoreV1().Pods("default")
-	createPod(t, client, defaultedPod(name, containers...))
+	createPod(t, client, framework.NewPod(name, containers...))
 	if err := pods.Bind(ctx, &corev1.Binding{ObjectMeta: metav1.ObjectMeta{Name: name}, Target: corev1.ObjectReference{Kind: "Node", Name: "node-1"}}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -249,29 +231,6 @@ func scheduledPod(t *testing.T, client kubernetes.Interface, name, hostIP, podIP
 	if _, err := pods.UpdateStatus(ctx, pod, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// defaultedPod spells out what kube's defaulting fills in, so these tests do not depend on
-// whether this server defaults them yet.
-func defaultedPod(name string, containers ...string) *corev1.Pod {
-	pod := &corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{"app": name}},
-		Spec: corev1.PodSpec{
-			RestartPolicy:                 corev1.RestartPolicyAlways,
-			DNSPolicy:                     corev1.DNSClusterFirst,
-			SchedulerName:                 corev1.DefaultSchedulerName,
-			TerminationGracePeriodSeconds: ptr.To[int64](30),
-			SecurityContext:               &corev1.PodSecurityContext{},
-			EnableServiceLinks:            ptr.To(true),
-		},
-	}
-	for _, c := range containers {
-		pod.Spec.Containers = append(pod.Spec.Containers, corev1.Container{
-			Name: c, Image: "busybox:1.36", ImagePullPolicy: corev1.PullIfNotPresent,
-			TerminationMessagePath: corev1.TerminationMessagePathDefault, TerminationMessagePolicy: corev1.TerminationMessageReadFile,
-		})
-	}
-	return pod
 }
 
 func appendLog(t *testing.T, file string, lines ...string) {

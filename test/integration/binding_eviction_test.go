@@ -38,7 +38,7 @@ func TestBinding(t *testing.T) {
 	base := "/api/v1/namespaces/default/pods/"
 
 	for _, name := range []string{"bound", "other", "gated", "deleting"} {
-		pod := defaultedPod(name)
+		pod := framework.NewPod(name)
 		if name == "gated" {
 			pod.Spec.SchedulingGates = []corev1.PodSchedulingGate{{Name: "example.com/wait"}}
 		}
@@ -159,7 +159,7 @@ func TestEviction(t *testing.T) {
 
 	create := func(name, node string, phase corev1.PodPhase) *corev1.Pod {
 		t.Helper()
-		pod := defaultedPod(name)
+		pod := framework.NewPod(name)
 		pod.Spec.TerminationGracePeriodSeconds = ptr.To[int64](30)
 		created, err := pods.Create(ctx, pod, metav1.CreateOptions{})
 		if err != nil {

@@ -49,7 +49,7 @@ func TestEphemeralContainersSubresource(t *testing.T) {
 	ts := framework.Start(t)
 	ctx := context.Background()
 	pods := ts.Client(t).CoreV1().Pods("default")
-	pod, err := pods.Create(ctx, defaultedPod("debug-me"), metav1.CreateOptions{})
+	pod, err := pods.Create(ctx, framework.NewPod("debug-me"), metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestEphemeralContainersSubresource(t *testing.T) {
 	expectCauses(t, err, "spec.ephemeralContainers: Forbidden: existing ephemeral containers \"debugger-1\" may not be removed\n")
 
 	// A subresource never creates its pod.
-	missing := defaultedPod("missing")
+	missing := framework.NewPod("missing")
 	if _, err := pods.UpdateEphemeralContainers(ctx, "missing", missing, metav1.UpdateOptions{}); !apierrors.IsNotFound(err) {
 		t.Errorf("update of a missing pod: %v", err)
 	}
@@ -140,7 +140,7 @@ func twoWayPatch(t *testing.T, from, to *corev1.Pod) []byte {
 }
 
 func resizablePod(name, nodeName string) *corev1.Pod {
-	pod := defaultedPod(name)
+	pod := framework.NewPod(name)
 	pod.Spec.NodeName = nodeName
 	pod.Spec.Containers[0].Resources = corev1.ResourceRequirements{
 		Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("100m"), corev1.ResourceMemory: resource.MustParse("64Mi")},

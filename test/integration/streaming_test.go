@@ -22,41 +22,15 @@ import (
 	utilexec "k8s.io/utils/exec"
 	"k8s.io/utils/ptr"
 
-	"github.com/pod-apiserver/pod-apiserver/pkg/cmd/server"
 	"github.com/pod-apiserver/pod-apiserver/test/integration/framework"
-	"github.com/pod-apiserver/pod-apiserver/test/kubelet"
 )
-
-// startWithKubelet runs a stand-in kubelet and a server that trusts it and presents the client
-// certificate it wants.
-func startWithKubelet(t *testing.T) (*framework.TestServer, *kubelet.Server) {
-	t.Helper()
-	dir := t.TempDir()
-	certs, err := kubelet.NewCertificates(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kl, err := kubelet.Start(kubelet.Config{Certificates: certs, LogDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = kl.Close() })
-	ts := framework.Start(t, func(o *server.Options) {
-		o.Kubelet.Config.Port = uint(kl.Port)
-		o.Kubelet.Config.CertFile = certs.ClientCertFile
-		o.Kubelet.Config.KeyFile = certs.ClientKeyFile
-		o.Kubelet.Config.CAFile = certs.CAFile
-		o.Kubelet.Config.Timeout = 2 * time.Second
-	})
-	return ts, kl
-}
 
 // runningPod creates a pod bound to a node whose kubelet reports hostIP.
 func runningPod(t *testing.T, client kubernetes.Interface, name, hostIP string, containers ...string) *corev1.Pod {
 	t.Helper()
 	ctx := context.Background()
 	pods := client.CoreV1().Pods("default")
-	if _, err := pods.Create(ctx, defaultedPod(name, containers...), metav1.CreateOptions{}); err != nil {
+	if _, err := pods.Create(ctx, framework.NewPod(name, containers...), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if hostIP == "" {
@@ -93,7 +67,7 @@ func writeLog(t *testing.T, file string, lines ...string) {
 }
 
 func TestPodLogs(t *testing.T) {
-	ts, kl := startWithKubelet(t)
+	ts, kl := framework.StartWithKubelet(t)
 	client := ts.Client(t)
 	ctx := context.Background()
 	runningPod(t, client, "logger", "127.0.0.1")
@@ -201,7 +175,7 @@ func execURL(ts *framework.TestServer, pod, sub, query string) *url.URL {
 }
 
 func TestExecAndAttach(t *testing.T) {
-	ts, _ := startWithKubelet(t)
+	ts, _ := framework.StartWithKubelet(t)
 	client := ts.Client(t)
 	runningPod(t, client, "shell", "127.0.0.1")
 	runningPod(t, client, "pending", "")
@@ -290,7 +264,7 @@ func TestExecAndAttach(t *testing.T) {
 }
 
 func TestPortForwardAndProxy(t *testing.T) {
-	ts, _ := startWithKubelet(t)
+	ts, _ := framework.StartWithKubelet(t)
 	client := ts.Client(t)
 
 	// A web server standing in for the pod's process.

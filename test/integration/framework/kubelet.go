@@ -1,0 +1,34 @@
+package framework
+
+import (
+	"testing"
+	"time"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/cmd/server"
+	"github.com/pod-apiserver/pod-apiserver/test/kubelet"
+)
+
+// StartWithKubelet runs a stand-in kubelet and a pod-apiserver that trusts it and presents the
+// client certificate it wants, both until the test ends.
+func StartWithKubelet(t testing.TB) (*TestServer, *kubelet.Server) {
+	t.Helper()
+	dir := t.TempDir()
+	certs, err := kubelet.NewCertificates(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kl, err := kubelet.Start(kubelet.Config{Certificates: certs, LogDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = kl.Close() })
+	ts := Start(t, func(o *server.Options) {
+		o.Kubelet.Config.Port = uint(kl.Port)
+		o.Kubelet.Config.CertFile = certs.ClientCertFile
+		o.Kubelet.Config.KeyFile = certs.ClientKeyFile
+		o.Kubelet.Config.CAFile = certs.CAFile
+		// Short, so that an unreachable kubelet fails a test quickly rather than hanging it.
+		o.Kubelet.Config.Timeout = 2 * time.Second
+	})
+	return ts, kl
+}
