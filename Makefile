@@ -36,6 +36,7 @@ test-e2e: tools
 	$(GO) test -count=1 ./test/e2e/...
 
 verify:
+	bash hack/verify-boilerplate.sh
 	@unformatted=$$(gofmt -l cmd pkg test hack); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
