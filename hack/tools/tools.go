@@ -1,3 +1,5 @@
+//go:build tools
+
 /*
 Copyright The pod-apiserver Authors.
 
@@ -13,8 +15,6 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-
-//go:build tools
 
 // Package tools pins the command-line tools that tests and code generation
 // need. They live in their own module so that their (large) dependency graphs
