@@ -6,6 +6,7 @@ BIN       := $(CURDIR)/_output/bin
 export PATH := $(BIN):$(PATH)
 
 .PHONY: all build run tools test test-unit test-integration test-external-etcd test-e2e verify update-openapi bench bench-go clean
+.PHONY: test-manifests test-deploy kind-up
 
 all: build
 
@@ -20,7 +21,7 @@ tools:
 	bash hack/install-tools.sh
 
 ## test: everything CI runs.
-test: tools verify test-unit test-integration test-external-etcd test-e2e
+test: tools verify test-unit test-integration test-external-etcd test-e2e test-manifests test-deploy
 
 test-unit:
 	$(GO) test ./pkg/... ./cmd/...
@@ -34,6 +35,19 @@ test-external-etcd: tools
 
 test-e2e: tools
 	$(GO) test -count=1 ./test/e2e/...
+
+## test-manifests: manifests/ renders, decodes strictly and passes pod validation and Pod Security (offline).
+test-manifests:
+	$(GO) test -count=1 ./test/manifests/...
+
+## test-deploy: the manifests' pods as Docker containers from the images (needs Docker and root;
+## fails under CI=true without them, skips with the reason elsewhere).
+test-deploy: image
+	$(GO) test -count=1 -timeout 15m -v ./test/deploy/...
+
+## kind-up: pod-apiserver in a local kind cluster (needs kind, Docker, kubectl); OVERLAY=overlays/etcd-3 etc.
+kind-up: build image
+	bash hack/kind-up.sh
 
 verify:
 	bash hack/verify-boilerplate.sh

@@ -1,0 +1,489 @@
+/*
+Copyright The pod-apiserver Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/pki"
+	"github.com/pod-apiserver/pod-apiserver/test/manifests/render"
+)
+
+const (
+	manifestsDir = "../../manifests"
+	// serviceName is the name the serving certificate is made for and clients verify.
+	serviceName = "pod-apiserver.pod-apiserver.svc"
+	testNS      = "default"
+)
+
+// requireDocker skips with the reason when Docker cannot run here, except in CI, where a missing
+// Docker is a failure: the deployment would go unproven.
+func requireDocker(t *testing.T) {
+	t.Helper()
+	fail := t.Skipf
+	if os.Getenv("CI") == "true" {
+		fail = t.Fatalf
+	}
+	if _, err := exec.LookPath("docker"); err != nil {
+		fail("docker is not installed: %v", err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, err := docker(ctx, "info", "--format", "{{.ServerVersion}}"); err != nil {
+		fail("the Docker daemon cannot be reached: %v", err)
+	}
+}
+
+// imagesDir is where `make image` writes the archives.
+func imagesDir() string {
+	if d := os.Getenv("POD_APISERVER_IMAGES"); d != "" {
+		return d
+	}
+	return "../../_output/images"
+}
+
+// loadImages runs `docker load` on each archive and returns the loaded images' sizes.
+func loadImages(t *testing.T, ctx context.Context, refs []string) {
+	t.Helper()
+	for _, name := range []string{"pod-apiserver.tar", "etcd.tar"} {
+		path := filepath.Join(imagesDir(), name)
+		info, err := os.Stat(path)
+		if err != nil {
+			missing := t.Skipf
+			if os.Getenv("CI") == "true" {
+				missing = t.Fatalf
+			}
+			missing("image archive: %v (make test-deploy runs make image first)", err)
+			return
+		}
+		out, err := docker(ctx, "load", "-i", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("figure: %s: archive %.1f MiB; %s", name, float64(info.Size())/(1<<20), out)
+	}
+	for _, ref := range refs {
+		size, err := docker(ctx, "image", "inspect", "-f", "{{.Size}}", ref)
+		if err != nil {
+			t.Fatalf("the manifests' image %s was not loaded from the archives: %v", ref, err)
+		}
+		t.Logf("figure: image %s: %s bytes", ref, size)
+	}
+}
+
+// certs makes the TLS files the base's secretGenerator reads, and an admin client certificate.
+func certs(t *testing.T) (dir string, b *pki.Bundle) {
+	t.Helper()
+	dir = t.TempDir()
+	b, err := pki.EnsureBundle(filepath.Join(dir, "pki"), []string{serviceName, serviceName + ".cluster.local", "pod-apiserver"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, from := range map[string]string{"ca.crt": b.CACertFile, "tls.crt": b.ServingCertFile, "tls.key": b.ServingKeyFile} {
+		data, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir, b
+}
+
+// clientFor reaches one replica by its address while verifying the certificate for the Service's
+// name, as an in-cluster client of the Service would.
+func clientFor(t *testing.T, b *pki.Bundle, p *Pod) kubernetes.Interface {
+	t.Helper()
+	cfg := &rest.Config{
+		Host: "https://" + p.IP + ":6443",
+		TLSClientConfig: rest.TLSClientConfig{
+			ServerName: serviceName,
+			CAFile:     b.CACertFile,
+			CertFile:   b.AdminCertFile,
+			KeyFile:    b.AdminKeyFile,
+		},
+		Timeout: 10 * time.Second,
+	}
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
+}
+
+func newPod(name string) *corev1.Pod {
+	return &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{"app": "deploy-test"}},
+		Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "busybox:1.36"}}},
+	}
+}
+
+// waitReady polls every pod's readiness probe until all pass.
+func waitReady(t *testing.T, ctx context.Context, c *Cluster, pods []*Pod, timeout time.Duration) {
+	t.Helper()
+	err := wait.PollUntilContextTimeout(ctx, 250*time.Millisecond, timeout, true, func(ctx context.Context) (bool, error) {
+		for _, p := range pods {
+			if !Ready(ctx, p) {
+				return false, nil
+			}
+		}
+		return true, nil
+	})
+	if err != nil {
+		for _, p := range pods {
+			if !Ready(ctx, p) {
+				t.Errorf("%s not ready; its log:\n%s", p.Pod.Name, c.Logs(ctx, p))
+			}
+		}
+		t.Fatalf("pods not ready within %v: %v", timeout, err)
+	}
+}
+
+// up renders overlay, loads the images and runs every replica; it returns once all are ready and
+// reports how long that took from `docker load`.
+func up(t *testing.T, ctx context.Context, overlay, name string) (*Cluster, *pki.Bundle) {
+	t.Helper()
+	certDir, bundle := certs(t)
+	objs, err := render.Objects(manifestsDir, overlay, certDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refs []string
+	for _, w := range render.Workloads(objs) {
+		refs = append(refs, w.Template.Spec.Containers[0].Image)
+	}
+	start := time.Now()
+	loadImages(t, ctx, refs)
+	c, err := Start(ctx, name, t.TempDir(), objs)
+	t.Cleanup(c.Remove)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			for _, p := range c.Pods {
+				t.Logf("log of %s:\n%s", p.Pod.Name, c.Logs(context.Background(), p))
+			}
+		}
+	})
+	waitReady(t, ctx, c, c.Pods, 2*time.Minute)
+	t.Logf("figure: %s: docker load to all %d pods ready: %v", overlay, len(c.Pods), time.Since(start).Round(10*time.Millisecond))
+	return c, bundle
+}
+
+// checkProbes runs every probe of every pod once: each must answer 200.
+func checkProbes(t *testing.T, ctx context.Context, c *Cluster) {
+	t.Helper()
+	for _, p := range c.Pods {
+		ctr := p.Pod.Spec.Containers[0]
+		for what, probe := range map[string]*corev1.Probe{"liveness": ctr.LivenessProbe, "readiness": ctr.ReadinessProbe, "startup": ctr.StartupProbe} {
+			if probe == nil {
+				continue
+			}
+			code, err := Probe(ctx, p, probe)
+			if err != nil || code != 200 {
+				t.Errorf("%s %s probe %s: %d %v", p.Pod.Name, what, probe.HTTPGet.Path, code, err)
+			}
+		}
+	}
+}
+
+// checkCreateReadWatch creates a pod through one replica and sees it read and watched through the
+// other.
+func checkCreateReadWatch(t *testing.T, ctx context.Context, one, two kubernetes.Interface) {
+	t.Helper()
+	list, err := two.CoreV1().Pods(testNS).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := two.CoreV1().Pods(testNS).Watch(ctx, metav1.ListOptions{ResourceVersion: list.ResourceVersion, FieldSelector: "metadata.name=across-replicas"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+	created, err := one.CoreV1().Pods(testNS).Create(ctx, newPod("across-replicas"), metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case ev := <-w.ResultChan():
+		pod, ok := ev.Object.(*corev1.Pod)
+		if ev.Type != watch.Added || !ok || pod.UID != created.UID {
+			t.Fatalf("watch through replica 2: %s %v", ev.Type, ev.Object)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("replica 2's watch did not see the pod created through replica 1")
+	}
+	got, err := two.CoreV1().Pods(testNS).Get(ctx, "across-replicas", metav1.GetOptions{})
+	if err != nil || got.UID != created.UID {
+		t.Fatalf("read through replica 2: %v %v", got, err)
+	}
+}
+
+// writer creates pods one after another through whichever replica is in service, as a client of
+// the Service would, and records every create the server acknowledged.
+type writer struct {
+	mu       sync.Mutex
+	clients  map[string]kubernetes.Interface // replica name -> client; removed while out of service
+	acked    []string
+	failures []string
+	n        int
+}
+
+func (w *writer) setClient(name string, c kubernetes.Interface) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if c == nil {
+		delete(w.clients, name)
+	} else {
+		w.clients[name] = c
+	}
+}
+
+// write makes one pod through the next replica in service.
+func (w *writer) write(ctx context.Context, prefix string) error {
+	w.mu.Lock()
+	names := make([]string, 0, len(w.clients))
+	for n := range w.clients {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	if len(names) == 0 {
+		w.mu.Unlock()
+		return errors.New("no replica in service")
+	}
+	client := w.clients[names[w.n%len(names)]]
+	name := fmt.Sprintf("%s-%05d", prefix, w.n)
+	w.n++
+	w.mu.Unlock()
+	_, err := client.CoreV1().Pods(testNS).Create(ctx, newPod(name), metav1.CreateOptions{})
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err != nil && !apierrors.IsAlreadyExists(err) {
+		w.failures = append(w.failures, name+": "+err.Error())
+		return err
+	}
+	w.acked = append(w.acked, name)
+	return nil
+}
+
+// run writes steadily until ctx ends.
+func (w *writer) run(ctx context.Context, prefix string, done chan<- struct{}) {
+	defer close(done)
+	for ctx.Err() == nil {
+		_ = w.write(ctx, prefix)
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// checkNothingLost lists the pods through client and reports every acknowledged name missing.
+func checkNothingLost(t *testing.T, ctx context.Context, client kubernetes.Interface, acked []string) {
+	t.Helper()
+	list, err := client.CoreV1().Pods(testNS).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, p := range list.Items {
+		have[p.Name] = true
+	}
+	var lost []string
+	for _, name := range acked {
+		if !have[name] {
+			lost = append(lost, name)
+		}
+	}
+	if len(lost) > 0 {
+		t.Errorf("%d of %d acknowledged writes lost: %v", len(lost), len(acked), lost)
+	}
+}
+
+func stopExpectingZero(t *testing.T, ctx context.Context, c *Cluster, p *Pod) {
+	t.Helper()
+	start := time.Now()
+	code, err := c.StopPod(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code != 0 {
+		t.Errorf("%s exited %d on SIGTERM, want 0; log:\n%s", p.Pod.Name, code, c.Logs(ctx, p))
+	}
+	t.Logf("%s: SIGTERM to exit %d in %v", p.Pod.Name, code, time.Since(start).Round(time.Millisecond))
+}
+
+// TestDeployBase runs the base: one etcd member and two server replicas.
+func TestDeployBase(t *testing.T) {
+	requireDocker(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	c, b := up(t, ctx, "base", "base")
+	checkProbes(t, ctx, c)
+	servers := c.PodsOf("pod-apiserver")
+	if len(servers) != 2 {
+		t.Fatalf("%d server replicas, want 2", len(servers))
+	}
+	checkCreateReadWatch(t, ctx, clientFor(t, b, servers[0]), clientFor(t, b, servers[1]))
+	for _, p := range c.Pods {
+		stopExpectingZero(t, ctx, c, p)
+	}
+}
+
+// TestDeployEtcd3 runs overlays/etcd-3 and takes it through the losses a cluster sees: an etcd
+// member, a server replica, and a rolling restart of the replicas under a steady writer.
+func TestDeployEtcd3(t *testing.T) {
+	requireDocker(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+	defer cancel()
+	c, b := up(t, ctx, "overlays/etcd-3", "etcd3")
+	checkProbes(t, ctx, c)
+	servers, members := c.PodsOf("pod-apiserver"), c.PodsOf("etcd")
+	if len(servers) != 2 || len(members) != 3 {
+		t.Fatalf("%d server replicas and %d etcd members, want 2 and 3", len(servers), len(members))
+	}
+	clients := []kubernetes.Interface{clientFor(t, b, servers[0]), clientFor(t, b, servers[1])}
+	checkCreateReadWatch(t, ctx, clients[0], clients[1])
+
+	w := &writer{clients: map[string]kubernetes.Interface{servers[0].Pod.Name: clients[0], servers[1].Pod.Name: clients[1]}}
+
+	t.Run("losing an etcd member", func(t *testing.T) {
+		for i := 0; i < 10; i++ {
+			if err := w.write(ctx, "before-member-loss"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The first member is as likely as any to lead; losing the leader is the slower case.
+		lost := members[0]
+		stopped := time.Now()
+		stopExpectingZero(t, ctx, c, lost)
+		var recovered time.Duration
+		err := wait.PollUntilContextTimeout(ctx, 50*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
+			// Every replica must write again.
+			for _, client := range clients {
+				wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+				_, err := client.CoreV1().Pods(testNS).Create(wctx, newPod(fmt.Sprintf("probe-write-%d", time.Now().UnixNano())), metav1.CreateOptions{})
+				cancel()
+				if err != nil {
+					return false, nil
+				}
+			}
+			recovered = time.Since(stopped)
+			return true, nil
+		})
+		if err != nil {
+			t.Fatalf("writes did not resume after losing %s: %v", lost.Pod.Name, err)
+		}
+		t.Logf("figure: writes through every replica resumed %v after stopping etcd member %s", recovered.Round(time.Millisecond), lost.Pod.Name)
+		for i := 0; i < 20; i++ {
+			if err := w.write(ctx, "after-member-loss"); err != nil {
+				t.Errorf("write with two of three members: %v", err)
+			}
+		}
+		if err := c.StartPod(ctx, lost); err != nil {
+			t.Fatal(err)
+		}
+		back := time.Now()
+		waitReady(t, ctx, c, []*Pod{lost}, time.Minute)
+		t.Logf("figure: etcd member %s ready again %v after its restart", lost.Pod.Name, time.Since(back).Round(time.Millisecond))
+		checkNothingLost(t, ctx, clients[1], w.acked)
+	})
+
+	t.Run("losing a server replica", func(t *testing.T) {
+		w.setClient(servers[0].Pod.Name, nil)
+		stopExpectingZero(t, ctx, c, servers[0])
+		for i := 0; i < 10; i++ {
+			if err := w.write(ctx, "one-replica"); err != nil {
+				t.Errorf("write with one replica: %v", err)
+			}
+		}
+		checkNothingLost(t, ctx, clients[1], w.acked)
+		if err := c.StartPod(ctx, servers[0]); err != nil {
+			t.Fatal(err)
+		}
+		waitReady(t, ctx, c, servers[:1], time.Minute)
+		clients[0] = clientFor(t, b, servers[0])
+		w.setClient(servers[0].Pod.Name, clients[0])
+	})
+
+	t.Run("rolling restart under a steady writer", func(t *testing.T) {
+		before := len(w.acked)
+		wctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go w.run(wctx, "rolling", done)
+		for i, p := range servers {
+			// As the endpoints controller does for a terminating pod: out of the Service first.
+			w.setClient(p.Pod.Name, nil)
+			stopExpectingZero(t, ctx, c, p)
+			if err := c.StartPod(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+			waitReady(t, ctx, c, []*Pod{p}, time.Minute)
+			clients[i] = clientFor(t, b, p)
+			w.setClient(p.Pod.Name, clients[i])
+		}
+		// Some writes on the restarted replicas too before the writer stops.
+		w.mu.Lock()
+		mark := len(w.acked)
+		w.mu.Unlock()
+		if err := wait.PollUntilContextTimeout(ctx, 50*time.Millisecond, 30*time.Second, true, func(context.Context) (bool, error) {
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			return len(w.acked) >= mark+10, nil
+		}); err != nil {
+			t.Errorf("the writer made no progress on the restarted replicas: %v", err)
+		}
+		stop()
+		<-done
+		w.mu.Lock()
+		acked, failures := append([]string(nil), w.acked...), append([]string(nil), w.failures...)
+		w.mu.Unlock()
+		t.Logf("rolling restart: %d writes acknowledged during it, %d refused", len(acked)-before, len(failures))
+		if len(acked)-before < 10 {
+			t.Errorf("only %d writes during the rolling restart: the writer did not keep going", len(acked)-before)
+		}
+		if len(failures) > 0 {
+			t.Errorf("writes failed while a replica was always in service: %s", strings.Join(failures, "; "))
+		}
+		checkNothingLost(t, ctx, clients[0], acked)
+		checkNothingLost(t, ctx, clients[1], acked)
+	})
+
+	t.Run("SIGTERM", func(t *testing.T) {
+		for _, p := range c.Pods {
+			stopExpectingZero(t, ctx, c, p)
+		}
+	})
+}
