@@ -20,6 +20,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -72,6 +73,21 @@ func resolvePort(c *corev1.Container, port intstr.IntOrString) (int, error) {
 		}
 	}
 	return 0, fmt.Errorf("no port named %q", port.StrVal)
+}
+
+// get returns the body of a plain GET.
+func get(ctx context.Context, url string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := probeClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return string(body), err
 }
 
 // Ready tells whether p's readiness probe succeeds now (a 2xx or 3xx, as the kubelet counts it).
