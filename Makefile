@@ -52,7 +52,7 @@ test-manifests:
 
 ## test-deploy: the manifests' pods as Docker containers from the images (needs Docker and root;
 ## fails under CI=true without them, skips with the reason elsewhere).
-test-deploy: image
+test-deploy: tools build image
 	$(GO) test -count=1 -timeout 15m -v ./test/deploy/...
 
 ## kind-up: pod-apiserver in a local kind cluster (needs kind, Docker, kubectl); OVERLAY=overlays/etcd-3 etc.

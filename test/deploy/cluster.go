@@ -58,6 +58,7 @@ type Pod struct {
 	Workload  render.Workload
 	Container string // docker container name
 	IP        string
+	Publish   string // a `docker run -p` value, or empty
 }
 
 // Cluster is the rendered overlay running on one docker network.
@@ -66,6 +67,8 @@ type Cluster struct {
 	Dir     string // host folder holding the pods' volumes
 	Objects []runtime.Object
 	Pods    []*Pod
+
+	publish map[string]string
 }
 
 // PodsOf returns the pods of the named workload, in replica order.
@@ -103,15 +106,16 @@ func dnsNames(pod *corev1.Pod, objs []runtime.Object) []string {
 }
 
 // Start creates the network and one container per replica of every workload in objs, all at
-// once as a Parallel StatefulSet and a Deployment would.
-func Start(ctx context.Context, name, dir string, objs []runtime.Object) (*Cluster, error) {
-	c := &Cluster{Network: prefix + name, Dir: dir, Objects: objs}
+// once as a Parallel StatefulSet and a Deployment would. publish maps "<workload>-<replica>" to a
+// `docker run -p` value, for the pod that stands in for a node port.
+func Start(ctx context.Context, name, dir string, objs []runtime.Object, publish map[string]string) (*Cluster, error) {
+	c := &Cluster{Network: prefix + name, Dir: dir, Objects: objs, publish: publish}
 	if _, err := docker(ctx, "network", "create", c.Network); err != nil {
 		return c, err
 	}
 	for _, w := range render.Workloads(objs) {
 		for i := 0; i < int(w.Replicas); i++ {
-			p := &Pod{Pod: w.Pod(i), Workload: w, Container: prefix + name + "-" + w.PodName(i)}
+			p := &Pod{Pod: w.Pod(i), Workload: w, Container: prefix + name + "-" + w.PodName(i), Publish: c.publish[fmt.Sprintf("%s-%d", w.Name, i)]}
 			c.Pods = append(c.Pods, p)
 			if err := c.create(ctx, p); err != nil {
 				return c, err
@@ -134,6 +138,9 @@ func (c *Cluster) create(ctx context.Context, p *Pod) error {
 	}
 	ctr := &spec.Containers[0]
 	args := []string{"create", "--name", p.Container, "--network", c.Network, "--hostname", p.Pod.Name}
+	if p.Publish != "" {
+		args = append(args, "--publish", p.Publish)
+	}
 	for _, alias := range dnsNames(p.Pod, c.Objects) {
 		args = append(args, "--network-alias", alias)
 	}
