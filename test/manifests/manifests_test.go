@@ -28,23 +28,13 @@ import (
 
 const manifestsDir = "../../manifests"
 
-// testCerts writes the files the base's secretGenerator reads, made by pkg/pki as the certs
-// subcommand makes them, into a temporary folder.
+// testCerts writes the files the base's secretGenerator reads, as `pod-apiserver certs` does (the
+// same pkg/pki function), into a temporary folder.
 func testCerts(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	b, err := pki.EnsureBundle(filepath.Join(dir, "pki"), []string{"pod-apiserver.pod-apiserver.svc"}, nil)
-	if err != nil {
+	dir := filepath.Join(t.TempDir(), "certs")
+	if _, err := pki.WriteServiceBundle(pki.ServiceBundleOptions{Dir: dir, Service: "pod-apiserver", Namespace: "pod-apiserver", ServerURL: "https://127.0.0.1:30443"}); err != nil {
 		t.Fatal(err)
-	}
-	for name, from := range map[string]string{"ca.crt": b.CACertFile, "tls.crt": b.ServingCertFile, "tls.key": b.ServingKeyFile} {
-		data, err := os.ReadFile(from)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
-			t.Fatal(err)
-		}
 	}
 	return dir
 }
