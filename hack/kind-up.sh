@@ -27,11 +27,11 @@ fi
 kind load image-archive _output/images/pod-apiserver.tar --name "${CLUSTER}"
 kind load image-archive _output/images/etcd.tar --name "${CLUSTER}"
 
-# 3. A CA, a serving certificate for the Service's names and for 127.0.0.1, an admin client
-#    certificate and a kubeconfig for https://127.0.0.1:30443; kept if already there.
+# 3. A CA, a serving certificate for the Service's names and for 127.0.0.1 (the host of --server),
+#    an admin client certificate and a kubeconfig for https://127.0.0.1:30443; kept if there.
 if [[ ! -f "${certs}/tls.crt" ]]; then
 	_output/bin/pod-apiserver certs --out "${certs}" --service pod-apiserver.pod-apiserver \
-		--tls-san 127.0.0.1 --tls-san localhost --server https://127.0.0.1:30443
+		--server https://127.0.0.1:30443
 fi
 
 # 4. The manifests, and a wait until every pod is ready.

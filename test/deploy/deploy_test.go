@@ -129,7 +129,7 @@ func certs(t *testing.T, ctx context.Context, serverURL string) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "certs")
 	out, err := exec.CommandContext(ctx, repoBin(t, "pod-apiserver"), "certs", "--out", dir,
-		"--service", "pod-apiserver.pod-apiserver", "--tls-san", "127.0.0.1", "--server", serverURL).CombinedOutput()
+		"--service", "pod-apiserver.pod-apiserver", "--server", serverURL).CombinedOutput()
 	if err != nil {
 		t.Fatalf("pod-apiserver certs: %v\n%s", err, out)
 	}
