@@ -47,7 +47,7 @@ test-e2e: tools
 	$(GO) test -count=1 ./test/e2e/...
 
 ## test-manifests: manifests/ renders, decodes strictly and passes pod validation and Pod Security (offline).
-test-manifests:
+test-manifests: tools build
 	$(GO) test -count=1 ./test/manifests/...
 
 ## test-deploy: the manifests' pods as Docker containers from the images (needs Docker and root;

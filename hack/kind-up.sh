@@ -28,11 +28,10 @@ kind load image-archive _output/images/pod-apiserver.tar --name "${CLUSTER}"
 kind load image-archive _output/images/etcd.tar --name "${CLUSTER}"
 
 # 3. A CA, a serving certificate for the Service's names and for 127.0.0.1 (the host of --server),
-#    an admin client certificate and a kubeconfig for https://127.0.0.1:30443; kept if there.
-if [[ ! -f "${certs}/tls.crt" ]]; then
-	_output/bin/pod-apiserver certs --out "${certs}" --service pod-apiserver.pod-apiserver \
-		--server https://127.0.0.1:30443
-fi
+#    an admin client certificate and a kubeconfig for https://127.0.0.1:30443. A rerun keeps
+#    what is still valid, so kubeconfigs already handed out keep working.
+_output/bin/pod-apiserver certs --out "${certs}" --service pod-apiserver.pod-apiserver \
+	--server https://127.0.0.1:30443
 
 # 4. The manifests, and a wait until every pod is ready.
 "${KUBECTL}" --context "kind-${CLUSTER}" apply -k "manifests/${OVERLAY}"
