@@ -335,7 +335,10 @@ func (w *writer) write(ctx context.Context, prefix string) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err != nil && !apierrors.IsAlreadyExists(err) {
-		w.failures = append(w.failures, name+": "+err.Error())
+		// A write the writer itself abandoned on stopping is neither acknowledged nor refused.
+		if ctx.Err() == nil {
+			w.failures = append(w.failures, name+": "+err.Error())
+		}
 		return err
 	}
 	w.acked = append(w.acked, name)
