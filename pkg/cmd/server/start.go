@@ -92,6 +92,7 @@ on 127.0.0.1:6443 and writes an admin kubeconfig into --data-dir.`,
 	for _, fs := range fss.FlagSets {
 		cmd.Flags().AddFlagSet(fs)
 	}
+	cmd.AddCommand(NewCertsCommand())
 	cols, _, _ := term.TerminalSize(cmd.OutOrStdout())
 	cliflag.SetUsageAndHelpFunc(cmd, fss, cols)
 	return cmd
