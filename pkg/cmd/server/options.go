@@ -52,6 +52,8 @@ type Options struct {
 	AnonymousAuth bool
 	// AllowPrivileged admits privileged containers and Windows HostProcess pods.
 	AllowPrivileged bool
+	// TLSSANs are extra names and IPs for the generated serving certificate (certificates.go).
+	TLSSANs []string
 	// EmbeddedEtcdUnsafeNoFsync speeds up the embedded etcd at the cost of durability (tests only).
 	EmbeddedEtcdUnsafeNoFsync bool
 
@@ -70,9 +72,11 @@ func NewOptions() *Options {
 	recommended.Etcd.StorageConfig.EncodeVersioner = schema.GroupVersions{corev1.SchemeGroupVersion}
 	recommended.SecureServing.BindPort = defaultSecurePort
 	recommended.SecureServing.BindAddress = net.ParseIP("127.0.0.1")
-	// A standalone server has no kube-apiserver to look up client CAs or delegate to.
+	// A standalone server has no kube-apiserver to look up client CAs or delegate to; one given
+	// with --authentication-kubeconfig is asked for them unless --authentication-skip-lookup
+	// (delegatedauth.go).
 	recommended.Authentication.RemoteKubeConfigFileOptional = true
-	recommended.Authentication.SkipInClusterLookup = true
+	recommended.Authentication.SkipInClusterLookup = false
 	recommended.Authorization.RemoteKubeConfigFileOptional = true
 	// Priority and fairness needs the flowcontrol API of a full control plane; max-in-flight
 	// limits apply instead.
@@ -105,6 +109,7 @@ func (o *Options) Flags() cliflag.NamedFlagSets {
 	fs.BoolVar(&o.AnonymousAuth, "anonymous-auth", o.AnonymousAuth, "Enables anonymous requests to the secure port. Requests that are not rejected by another authentication method are treated as anonymous requests, with a username of system:anonymous and a group of system:unauthenticated.")
 	fs.BoolVar(&o.EmbeddedEtcdUnsafeNoFsync, "embedded-etcd-unsafe-no-fsync", o.EmbeddedEtcdUnsafeNoFsync, "Disable fsync in the embedded etcd. Loses data on a crash; for tests only.")
 	_ = fs.MarkHidden("embedded-etcd-unsafe-no-fsync")
+	o.addCertificateFlags(fs)
 
 	o.ServerRun.AddUniversalFlags(fss.FlagSet("generic"))
 	o.Recommended.Etcd.AddFlags(fss.FlagSet("etcd"))
@@ -165,6 +170,7 @@ func (o *Options) Validate() error {
 	errs = append(errs, o.Recommended.Features.Validate()...)
 	errs = append(errs, o.Recommended.Admission.Validate()...)
 	errs = append(errs, o.Kubelet.Validate()...)
+	errs = append(errs, o.validateCertificateFlags()...)
 	errs = append(errs, utilcompatibility.DefaultComponentGlobalsRegistry.Validate()...)
 	if o.TokenAuthFile != "" {
 		if _, err := os.Stat(o.TokenAuthFile); err != nil {
