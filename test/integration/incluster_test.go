@@ -21,6 +21,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -302,4 +303,71 @@ func TestClientCAGivenWritesNoAdminKubeconfig(t *testing.T) {
 	if _, err := os.Stat(bundle.CACertFile); err != nil {
 		t.Errorf("the serving CA: %v", err)
 	}
+}
+
+// With --authentication-kubeconfig the server authenticates as aggregated API servers do, and
+// first reads the cluster's requestheader settings (and client CA, when --client-ca-file is not
+// given) from kube-system/extension-apiserver-authentication, unless --authentication-skip-lookup.
+// A cluster that cannot be reached therefore fails the start only when the lookup is on. A second
+// pod-apiserver stands in for a reachable cluster: it has no such ConfigMap (which, as for
+// aggregated servers, means no front proxy) and serves no TokenReview, so tokens are refused,
+// while client certificates, health probes and the 401 for anonymous API requests are as without
+// delegation: the library's own anonymous fallback is not let through.
+func TestDelegatedAuthentication(t *testing.T) {
+	cluster := framework.Start(t)
+
+	unreachable, err := clientcmd.LoadFromFile(cluster.Kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closedAddr := closed.Addr().String()
+	closed.Close()
+	for _, c := range unreachable.Clusters {
+		c.Server = "https://" + closedAddr
+	}
+	unreachablePath := filepath.Join(t.TempDir(), "unreachable.kubeconfig")
+	if err := clientcmd.WriteToFile(*unreachable, unreachablePath); err != nil {
+		t.Fatal(err)
+	}
+	configure := func(skipLookup bool) error {
+		o := server.NewOptions()
+		o.DataDir = t.TempDir()
+		o.Recommended.Authentication.RemoteKubeConfigFile = unreachablePath
+		o.Recommended.Authentication.SkipInClusterLookup = skipLookup
+		listener, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer listener.Close()
+		o.Recommended.SecureServing.Listener = listener
+		bundle, err := pki.EnsureBundle(o.CertificatesDir(), nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = o.Config([]string{cluster.EtcdEndpoint()}, bundle)
+		return err
+	}
+	if err := configure(false); err == nil || !strings.Contains(err.Error(), "configmap") {
+		t.Errorf("lookup in an unreachable cluster: %v, want the start to fail on the ConfigMap", err)
+	}
+	if err := configure(true); err != nil {
+		t.Errorf("--authentication-skip-lookup with an unreachable cluster: %v", err)
+	}
+
+	ts := framework.Start(t, func(o *server.Options) {
+		o.Recommended.Authentication.RemoteKubeConfigFile = cluster.Kubeconfig
+	})
+	if _, err := ts.Client(t).CoreV1().Pods("default").List(context.Background(), metav1.ListOptions{}); err != nil {
+		t.Errorf("admin client certificate: %v", err)
+	}
+	anonymous := rest.AnonymousClientConfig(ts.ClientConfig)
+	expectCodes(t, anonymous, http.StatusOK, probePaths...)
+	expectCodes(t, anonymous, http.StatusUnauthorized, "/api/v1/pods", "/version")
+	withToken := rest.CopyConfig(anonymous)
+	withToken.BearerToken = "some-service-account-token"
+	expectCodes(t, withToken, http.StatusUnauthorized, "/api/v1/pods", "/readyz")
 }
