@@ -32,7 +32,7 @@ go -C "${repo_root}" build "${build_flags[@]}" -o "${bin_dir}/pod-apiserver" ./c
 go -C "${repo_root}/hack/tools" build "${build_flags[@]}" -o "${bin_dir}/etcd" go.etcd.io/etcd/server/v3
 
 # The packer runs on the build machine, not in the image.
-imagebuild="${out_dir}/imagebuild"
+imagebuild="${repo_root}/_output/bin/imagebuild"
 GOOS= GOARCH= go -C "${repo_root}/hack/imagebuild" build -o "${imagebuild}" .
 
 "${imagebuild}" --binary "${bin_dir}/pod-apiserver" \

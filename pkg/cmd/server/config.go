@@ -63,6 +63,7 @@ func (o *Options) Config(etcdServers []string, bundle *pki.Bundle) (*apiserver.C
 		}
 		if ro.Authentication.ClientCert.ClientCA == "" {
 			ro.Authentication.ClientCert.ClientCA = bundle.CACertFile
+			o.generatedClientCA = bundle.CACertFile
 		}
 	}
 	if err := ro.SecureServing.MaybeDefaultWithSelfSignedCerts("localhost", nil, []net.IP{net.ParseIP("127.0.0.1")}); err != nil {
@@ -165,8 +166,8 @@ func (o *Options) applyStorage(cfg *genericapiserver.Config) error {
 }
 
 // applyAuthentication builds the request authenticator: client certificates, a static token file,
-// front-proxy headers and delegated token review when configured, and anonymous access only when
-// asked for. The delegating options alone always allow anonymous requests.
+// front-proxy headers, and authentication delegated to a cluster when configured; anonymous
+// access as anonymousAuthenticator allows.
 func (o *Options) applyAuthentication(cfg *genericapiserver.Config) error {
 	authn := o.Recommended.Authentication
 	delegating := authenticatorfactory.DelegatingAuthenticatorConfig{
@@ -190,7 +191,8 @@ func (o *Options) applyAuthentication(cfg *genericapiserver.Config) error {
 			return err
 		}
 		authenticators = append(authenticators, delegated)
-	} else if authn.ClientCert.ClientCA != "" {
+	}
+	if authn.ClientCert.ClientCA != "" && (authn.RemoteKubeConfigFile == "" || o.clientCAIsGenerated()) {
 		caProvider, err := authn.ClientCert.GetClientCAContentProvider()
 		if err != nil {
 			return fmt.Errorf("loading --client-ca-file: %w", err)

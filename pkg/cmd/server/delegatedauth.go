@@ -19,6 +19,7 @@ package server
 import (
 	"k8s.io/apiserver/pkg/authentication/authenticator"
 	genericapiserver "k8s.io/apiserver/pkg/server"
+	genericoptions "k8s.io/apiserver/pkg/server/options"
 )
 
 // delegatedAuthenticator authenticates as aggregated API servers do, with the library's own
@@ -29,11 +30,24 @@ import (
 // kube-system/extension-apiserver-authentication unless --authentication-skip-lookup. It is used
 // only when --authentication-kubeconfig is given: a mounted ServiceAccount token alone never
 // makes this server trust a cluster.
+//
+// The CA the server generated for its own admin certificate is not the cluster's: it is checked
+// by a separate authenticator (applyAuthentication), and the library is left to find the
+// cluster's client CA as if no --client-ca-file had been given.
 func (o *Options) delegatedAuthenticator(cfg *genericapiserver.Config) (authenticator.Request, error) {
+	authn := *o.Recommended.Authentication
+	if o.clientCAIsGenerated() {
+		authn.ClientCert = genericoptions.ClientCertAuthenticationOptions{}
+	}
 	var info genericapiserver.AuthenticationInfo
-	if err := o.Recommended.Authentication.ApplyTo(&info, cfg.SecureServing, cfg.OpenAPIConfig); err != nil {
+	if err := authn.ApplyTo(&info, cfg.SecureServing, cfg.OpenAPIConfig); err != nil {
 		return nil, err
 	}
 	cfg.Authentication.RequestHeaderConfig = info.RequestHeaderConfig
 	return withoutAnonymous(info.Authenticator), nil
+}
+
+// clientCAIsGenerated tells whether the client CA is the server's own, not one the user gave.
+func (o *Options) clientCAIsGenerated() bool {
+	return o.generatedClientCA != "" && o.Recommended.Authentication.ClientCert.ClientCA == o.generatedClientCA
 }

@@ -57,6 +57,9 @@ type Options struct {
 	// EmbeddedEtcdUnsafeNoFsync speeds up the embedded etcd at the cost of durability (tests only).
 	EmbeddedEtcdUnsafeNoFsync bool
 
+	// generatedClientCA is set when Config made the generated CA the client CA (delegatedauth.go).
+	generatedClientCA string
+
 	ServerRun   *genericoptions.ServerRunOptions
 	Recommended *genericoptions.RecommendedOptions
 	Logs        *logsapi.LoggingConfiguration
