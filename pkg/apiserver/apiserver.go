@@ -27,6 +27,7 @@ import (
 	genericapiserver "k8s.io/apiserver/pkg/server"
 
 	"github.com/pod-apiserver/pod-apiserver/pkg/kubelet"
+	registrynamespace "github.com/pod-apiserver/pod-apiserver/pkg/registry/namespace"
 	registrypod "github.com/pod-apiserver/pod-apiserver/pkg/registry/pod"
 )
 
@@ -38,12 +39,16 @@ type Config struct {
 	Kubelet kubelet.ConnectionInfoGetter
 	// ProxyTransport carries pods/proxy to pod IPs; nil means a direct default transport.
 	ProxyTransport http.RoundTripper
+	// PrivilegedGroups are the groups the authorizer allows everything (system:masters); a
+	// SelfSubjectRulesReview lists every rule for them when the authorizer cannot list rules.
+	PrivilegedGroups []string
 }
 
 type completedConfig struct {
-	GenericConfig  genericapiserver.CompletedConfig
-	Kubelet        kubelet.ConnectionInfoGetter
-	ProxyTransport http.RoundTripper
+	GenericConfig    genericapiserver.CompletedConfig
+	Kubelet          kubelet.ConnectionInfoGetter
+	ProxyTransport   http.RoundTripper
+	PrivilegedGroups []string
 }
 
 // CompletedConfig is a Config with every default filled in; only it can build a server.
@@ -63,7 +68,7 @@ func (c *Config) Complete() CompletedConfig {
 			return build(withInternalTypeNames(api), cfg)
 		}
 	}
-	return CompletedConfig{&completedConfig{GenericConfig: c.GenericConfig.Complete(), Kubelet: c.Kubelet, ProxyTransport: c.ProxyTransport}}
+	return CompletedConfig{&completedConfig{GenericConfig: c.GenericConfig.Complete(), Kubelet: c.Kubelet, ProxyTransport: c.ProxyTransport, PrivilegedGroups: c.PrivilegedGroups}}
 }
 
 // New builds the server and installs /api/v1.
@@ -80,8 +85,15 @@ func (c CompletedConfig) New() (*PodAPIServer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("building pods storage: %w", err)
 	}
+	namespaceStorage, err := registrynamespace.NewStorage(Scheme, c.GenericConfig.RESTOptionsGetter)
+	if err != nil {
+		return nil, fmt.Errorf("building namespaces storage: %w", err)
+	}
 	apiGroupInfo := genericapiserver.NewDefaultAPIGroupInfo(corev1.GroupName, Scheme, ParameterCodec, Codecs)
 	apiGroupInfo.VersionedResourcesStorageMap[corev1.SchemeGroupVersion.Version] = map[string]rest.Storage{
+		"namespaces":               namespaceStorage.Namespace,
+		"namespaces/status":        namespaceStorage.Status,
+		"namespaces/finalize":      namespaceStorage.Finalize,
 		"pods":                     podStorage.Pod,
 		"pods/status":              podStorage.Status,
 		"pods/ephemeralcontainers": podStorage.EphemeralContainers,
@@ -96,6 +108,12 @@ func (c CompletedConfig) New() (*PodAPIServer, error) {
 	}
 	if err := generic.InstallLegacyAPIGroup(genericapiserver.DefaultLegacyAPIPrefix, &apiGroupInfo); err != nil {
 		return nil, fmt.Errorf("installing /api: %w", err)
+	}
+	if err := c.installReviewGroups(generic); err != nil {
+		return nil, err
+	}
+	if err := addNamespaceControllers(generic); err != nil {
+		return nil, err
 	}
 	return &PodAPIServer{GenericAPIServer: generic}, nil
 }
