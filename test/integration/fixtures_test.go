@@ -42,6 +42,7 @@ func TestPodFixtures(t *testing.T) {
 	filter := regexp.MustCompile(*fixtureFilter)
 
 	ts := framework.Start(t)
+	ts.CreateNamespaces(t, fixtures.Namespace)
 	server, err := fixtures.NewServer(ts.ClientConfig, fixtures.Namespace)
 	if err != nil {
 		t.Fatal(err)
