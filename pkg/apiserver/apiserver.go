@@ -73,6 +73,13 @@ func (c *Config) Complete() CompletedConfig {
 
 // New builds the server and installs /api/v1.
 func (c CompletedConfig) New() (*PodAPIServer, error) {
+	// The self reviews answer with the configured authorizer, which alone may list rules.
+	configured := c.GenericConfig.Authorization.Authorizer
+	authz, err := withBasicUser(configured)
+	if err != nil {
+		return nil, err
+	}
+	c.GenericConfig.Authorization.Authorizer = authz
 	generic, err := c.GenericConfig.New("pod-apiserver", genericapiserver.NewEmptyDelegate())
 	if err != nil {
 		return nil, err
@@ -109,7 +116,7 @@ func (c CompletedConfig) New() (*PodAPIServer, error) {
 	if err := generic.InstallLegacyAPIGroup(genericapiserver.DefaultLegacyAPIPrefix, &apiGroupInfo); err != nil {
 		return nil, fmt.Errorf("installing /api: %w", err)
 	}
-	if err := c.installReviewGroups(generic); err != nil {
+	if err := c.installReviewGroups(generic, configured); err != nil {
 		return nil, err
 	}
 	if err := addNamespaceControllers(generic); err != nil {

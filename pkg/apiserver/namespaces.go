@@ -21,6 +21,7 @@ import (
 
 	authenticationv1 "k8s.io/api/authentication/v1"
 	authorizationv1 "k8s.io/api/authorization/v1"
+	"k8s.io/apiserver/pkg/authorization/authorizer"
 	"k8s.io/apiserver/pkg/registry/rest"
 	genericapiserver "k8s.io/apiserver/pkg/server"
 	"k8s.io/client-go/kubernetes"
@@ -36,12 +37,12 @@ import (
 // installReviewGroups serves the self reviews kubectl auth can-i and whoami ask for, answered by
 // the server's own authenticator and authorizer. Like kube-apiserver's, the groups serve no
 // other resource here (no SubjectAccessReview or TokenReview for other users).
-func (c CompletedConfig) installReviewGroups(generic *genericapiserver.GenericAPIServer) error {
+func (c CompletedConfig) installReviewGroups(generic *genericapiserver.GenericAPIServer, configured authorizer.Authorizer) error {
 	authz := c.GenericConfig.Authorization.Authorizer
 	authorization := genericapiserver.NewDefaultAPIGroupInfo(authorizationv1.GroupName, Scheme, ParameterCodec, Codecs)
 	authorization.VersionedResourcesStorageMap[authorizationv1.SchemeGroupVersion.Version] = map[string]rest.Storage{
 		"selfsubjectaccessreviews": selfsubjectaccessreview.NewREST(authz),
-		"selfsubjectrulesreviews":  selfsubjectrulesreview.NewREST(authz, c.PrivilegedGroups),
+		"selfsubjectrulesreviews":  selfsubjectrulesreview.NewREST(configured, c.PrivilegedGroups),
 	}
 	authentication := genericapiserver.NewDefaultAPIGroupInfo(authenticationv1.GroupName, Scheme, ParameterCodec, Codecs)
 	authentication.VersionedResourcesStorageMap[authenticationv1.SchemeGroupVersion.Version] = map[string]rest.Storage{

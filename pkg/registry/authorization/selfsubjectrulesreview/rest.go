@@ -41,9 +41,9 @@ type REST struct {
 
 // NewREST answers from authz when it can list rules (authorizer.RuleResolver). Otherwise
 // members of privilegedGroups, whom the server's chain allows everything before asking any
-// other authorizer, get every rule, and anyone else an empty list marked incomplete: a webhook
-// or a node authorizer cannot enumerate what it would allow, and kube answers the same way for
-// authorizers that cannot.
+// other authorizer, get every rule, and anyone else the self-review rules every authenticated
+// user has, marked incomplete: a webhook or a node authorizer cannot enumerate what it would
+// allow, and kube answers incomplete for authorizers that cannot.
 func NewREST(authz authorizer.Authorizer, privilegedGroups []string) *REST {
 	if resolver, ok := authz.(authorizer.RuleResolver); ok {
 		return &REST{ruleResolver: resolver}
@@ -130,6 +130,14 @@ func (p privilegedOrIncomplete) RulesFor(_ context.Context, u user.Info, _ strin
 			}, []authorizer.NonResourceRuleInfo{
 				&authorizer.DefaultNonResourceRuleInfo{Verbs: []string{"*"}, NonResourceURLs: []string{"*"}},
 			}, false, nil
+	}
+	if u != nil && sets.New(u.GetGroups()...).Has(user.AllAuthenticated) {
+		// What the server grants every authenticated user (the basic-user rules); the
+		// configured authorizer may allow more, which it cannot say.
+		return []authorizer.ResourceRuleInfo{
+			&authorizer.DefaultResourceRuleInfo{Verbs: []string{"create"}, APIGroups: []string{"authorization.k8s.io"}, Resources: []string{"selfsubjectaccessreviews", "selfsubjectrulesreviews"}},
+			&authorizer.DefaultResourceRuleInfo{Verbs: []string{"create"}, APIGroups: []string{"authentication.k8s.io"}, Resources: []string{"selfsubjectreviews"}},
+		}, nil, true, nil
 	}
 	return nil, nil, true, nil
 }
