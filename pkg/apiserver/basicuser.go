@@ -19,6 +19,7 @@ package apiserver
 
 import (
 	"context"
+	"strings"
 
 	authenticationv1 "k8s.io/api/authentication/v1"
 	authorizationv1 "k8s.io/api/authorization/v1"
@@ -27,15 +28,15 @@ import (
 	"k8s.io/apiserver/pkg/authorization/union"
 )
 
-// basicUser lets every authenticated user ask about themselves, as kube's default RBAC policy
-// does with the system:basic-user ClusterRole bound to system:authenticated; whatever else the
-// configured authorizer decides is untouched. Without it only privileged users could run
-// kubectl auth can-i or whoami here.
-// k8s.io/kubernetes@v1.37.2 plugin/pkg/auth/authorizer/rbac/bootstrappolicy ClusterRoles (basicUserRules), ClusterRoleBindings (system:basic-user)
+// basicUser grants every authenticated user what kube's default RBAC policy grants
+// system:authenticated: discovery (system:discovery) and asking about themselves
+// (system:basic-user); whatever else the configured authorizer decides is untouched. Without it
+// only privileged users could use kubectl at all, or run kubectl auth can-i or whoami.
+// k8s.io/kubernetes@v1.37.2 plugin/pkg/auth/authorizer/rbac/bootstrappolicy ClusterRoles (system:discovery, basicUserRules), ClusterRoleBindings (system:discovery, system:basic-user)
 type basicUser struct{}
 
 func (basicUser) Authorize(_ context.Context, a authorizer.Attributes) (authorizer.Decision, string, error) {
-	if !a.IsResourceRequest() || a.GetVerb() != "create" || a.GetSubresource() != "" || a.GetUser() == nil {
+	if a.GetUser() == nil {
 		return authorizer.DecisionNoOpinion, "", nil
 	}
 	authenticated := false
@@ -43,6 +44,15 @@ func (basicUser) Authorize(_ context.Context, a authorizer.Attributes) (authoriz
 		authenticated = authenticated || g == user.AllAuthenticated
 	}
 	if !authenticated {
+		return authorizer.DecisionNoOpinion, "", nil
+	}
+	if !a.IsResourceRequest() {
+		if a.GetVerb() == "get" && discoveryPath(a.GetPath()) {
+			return authorizer.DecisionAllow, "", nil
+		}
+		return authorizer.DecisionNoOpinion, "", nil
+	}
+	if a.GetVerb() != "create" || a.GetSubresource() != "" {
 		return authorizer.DecisionNoOpinion, "", nil
 	}
 	switch {
@@ -62,4 +72,13 @@ func withBasicUser(authz authorizer.Authorizer) (authorizer.Authorizer, error) {
 		union.NamedAuthorizer{AuthorizerName: "basic-user", Authorizer: authorizer.AuthorizerFunc(basicUser{}.Authorize)},
 		union.NamedAuthorizer{AuthorizerName: "configured", Authorizer: authz},
 	)
+}
+
+// discoveryPath matches the URLs of kube's system:discovery role.
+func discoveryPath(path string) bool {
+	switch path {
+	case "/livez", "/readyz", "/healthz", "/version", "/version/", "/openapi", "/api", "/apis":
+		return true
+	}
+	return strings.HasPrefix(path, "/openapi/") || strings.HasPrefix(path, "/api/") || strings.HasPrefix(path, "/apis/")
 }
