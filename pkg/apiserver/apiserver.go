@@ -42,13 +42,16 @@ type Config struct {
 	// PrivilegedGroups are the groups the authorizer allows everything (system:masters); a
 	// SelfSubjectRulesReview lists every rule for them when the authorizer cannot list rules.
 	PrivilegedGroups []string
+	// NamespaceController runs the controller that empties and removes deleted namespaces.
+	NamespaceController bool
 }
 
 type completedConfig struct {
-	GenericConfig    genericapiserver.CompletedConfig
-	Kubelet          kubelet.ConnectionInfoGetter
-	ProxyTransport   http.RoundTripper
-	PrivilegedGroups []string
+	GenericConfig       genericapiserver.CompletedConfig
+	Kubelet             kubelet.ConnectionInfoGetter
+	ProxyTransport      http.RoundTripper
+	PrivilegedGroups    []string
+	NamespaceController bool
 }
 
 // CompletedConfig is a Config with every default filled in; only it can build a server.
@@ -68,7 +71,7 @@ func (c *Config) Complete() CompletedConfig {
 			return build(withInternalTypeNames(api), cfg)
 		}
 	}
-	return CompletedConfig{&completedConfig{GenericConfig: c.GenericConfig.Complete(), Kubelet: c.Kubelet, ProxyTransport: c.ProxyTransport, PrivilegedGroups: c.PrivilegedGroups}}
+	return CompletedConfig{&completedConfig{GenericConfig: c.GenericConfig.Complete(), Kubelet: c.Kubelet, ProxyTransport: c.ProxyTransport, PrivilegedGroups: c.PrivilegedGroups, NamespaceController: c.NamespaceController}}
 }
 
 // New builds the server and installs /api/v1.
@@ -119,7 +122,7 @@ func (c CompletedConfig) New() (*PodAPIServer, error) {
 	if err := c.installReviewGroups(generic, configured); err != nil {
 		return nil, err
 	}
-	if err := addNamespaceControllers(generic); err != nil {
+	if err := addNamespaceControllers(generic, c.NamespaceController); err != nil {
 		return nil, err
 	}
 	return &PodAPIServer{GenericAPIServer: generic}, nil

@@ -58,7 +58,7 @@ func (c CompletedConfig) installReviewGroups(generic *genericapiserver.GenericAP
 // namespaces: the system namespaces (created before the server reports ready, together with the
 // namespaces of pods stored by releases that served no Namespaces) and the namespace controller
 // that empties and removes deleted namespaces.
-func addNamespaceControllers(generic *genericapiserver.GenericAPIServer) error {
+func addNamespaceControllers(generic *genericapiserver.GenericAPIServer, namespaceController bool) error {
 	if err := generic.AddPostStartHook("start-system-namespaces-controller", func(hook genericapiserver.PostStartHookContext) error {
 		client, err := kubernetes.NewForConfig(hook.LoopbackClientConfig)
 		if err != nil {
@@ -76,6 +76,9 @@ func addNamespaceControllers(generic *genericapiserver.GenericAPIServer) error {
 		return nil
 	}); err != nil {
 		return err
+	}
+	if !namespaceController {
+		return nil
 	}
 	return generic.AddPostStartHook("start-namespace-controller", func(hook genericapiserver.PostStartHookContext) error {
 		client, err := kubernetes.NewForConfig(hook.LoopbackClientConfig)

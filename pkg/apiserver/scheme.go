@@ -111,6 +111,9 @@ func AddToScheme(scheme *runtime.Scheme) error {
 	if err := registrynamespace.RegisterDefaults(scheme); err != nil {
 		return err
 	}
+	if err := registrynamespace.RegisterValidations(scheme); err != nil {
+		return err
+	}
 	// Registered by Go type, so pods decoded as v1 or handed over as the internal version alike
 	// get kube's defaults before strategies, admission and storage see them.
 	if err := poddefaults.RegisterDefaults(scheme); err != nil {

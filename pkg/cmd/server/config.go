@@ -118,7 +118,7 @@ func (o *Options) Config(etcdServers []string, bundle *pki.Bundle) (*apiserver.C
 	if err := o.applyAdmission(cfg); err != nil {
 		return nil, err
 	}
-	config := &apiserver.Config{GenericConfig: cfg, PrivilegedGroups: ro.Authorization.AlwaysAllowGroups}
+	config := &apiserver.Config{GenericConfig: cfg, PrivilegedGroups: ro.Authorization.AlwaysAllowGroups, NamespaceController: o.NamespaceController}
 	if err := o.Kubelet.ApplyTo(config); err != nil {
 		return nil, err
 	}

@@ -52,6 +52,10 @@ type Options struct {
 	AnonymousAuth bool
 	// AllowPrivileged admits privileged containers and Windows HostProcess pods.
 	AllowPrivileged bool
+	// NamespaceController runs the in-process namespace controller, which empties and removes
+	// deleted namespaces. Off, deleted namespaces stay Terminating until something else
+	// finalizes them, as with a kube-apiserver that has no controller manager.
+	NamespaceController bool
 	// AutoCreateNamespaces creates the namespace of a create in a namespace that does not exist,
 	// instead of kube's 404.
 	AutoCreateNamespaces bool
@@ -87,11 +91,12 @@ func NewOptions() *Options {
 	// give them a short grace and then close them, so clients reconnect elsewhere promptly.
 	serverRun.ShutdownWatchTerminationGracePeriod = 5 * time.Second
 	o := &Options{
-		DataDir:     "pod-apiserver-data",
-		ServerRun:   serverRun,
-		Recommended: recommended,
-		Logs:        logsapi.NewLoggingConfiguration(),
-		Kubelet:     NewKubeletOptions(),
+		NamespaceController: true,
+		DataDir:             "pod-apiserver-data",
+		ServerRun:           serverRun,
+		Recommended:         recommended,
+		Logs:                logsapi.NewLoggingConfiguration(),
+		Kubelet:             NewKubeletOptions(),
 	}
 	// The generic webhook and admission policy plugins read configuration kinds this server does
 	// not serve; only NamespaceLifecycle and the pod plugins are offered.
@@ -108,6 +113,7 @@ func (o *Options) Flags() cliflag.NamedFlagSets {
 	fs.BoolVar(&o.AllowPrivileged, "allow-privileged", o.AllowPrivileged, "If true, allow privileged containers. [default=false]")
 	fs.BoolVar(&o.AnonymousAuth, "anonymous-auth", o.AnonymousAuth, "Enables anonymous requests to the secure port. Requests that are not rejected by another authentication method are treated as anonymous requests, with a username of system:anonymous and a group of system:unauthenticated.")
 	fs.BoolVar(&o.AutoCreateNamespaces, "auto-create-namespaces", o.AutoCreateNamespaces, "Create a namespace that does not exist when something is first created in it, instead of answering 404 as kube-apiserver does. Needs the NamespaceLifecycle admission plugin (on by default).")
+	fs.BoolVar(&o.NamespaceController, "namespace-controller", o.NamespaceController, "Run the namespace controller, which deletes the pods of a deleted namespace and then the namespace. Turn it off when a kube-controller-manager does that job for this server's etcd data.")
 	fs.BoolVar(&o.EmbeddedEtcdUnsafeNoFsync, "embedded-etcd-unsafe-no-fsync", o.EmbeddedEtcdUnsafeNoFsync, "Disable fsync in the embedded etcd. Loses data on a crash; for tests only.")
 	_ = fs.MarkHidden("embedded-etcd-unsafe-no-fsync")
 

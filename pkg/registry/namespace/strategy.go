@@ -25,27 +25,35 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/operation"
 	apimachineryvalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	metavalidation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/apiserver/pkg/registry/generic"
+	"k8s.io/apiserver/pkg/registry/rest"
 	apistorage "k8s.io/apiserver/pkg/storage"
 	"k8s.io/apiserver/pkg/storage/names"
 	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
 )
 
-// namespaceStrategy implements the main namespaces endpoint.
+// namespaceStrategy implements the main namespaces endpoint. Like kube's it runs the declarative
+// validation registered on the scheme (RegisterValidations) beside the handwritten one, which
+// then gives way where both report the same metadata error.
 type namespaceStrategy struct {
 	runtime.ObjectTyper
+	rest.DeclarativeValidation
 	names.NameGenerator
 }
 
 // Strategy is the strategy of the namespaces endpoint.
-func Strategy(typer runtime.ObjectTyper) namespaceStrategy {
-	return namespaceStrategy{ObjectTyper: typer, NameGenerator: names.SimpleNameGenerator}
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/namespace Strategy
+func Strategy(scheme *runtime.Scheme) namespaceStrategy {
+	return namespaceStrategy{ObjectTyper: scheme, DeclarativeValidation: rest.DeclarativeValidation{Scheme: scheme}, NameGenerator: names.SimpleNameGenerator}
 }
 
 func (namespaceStrategy) NamespaceScoped() bool { return false }
@@ -119,8 +127,8 @@ type namespaceStatusStrategy struct {
 }
 
 // StatusStrategy is the strategy of namespaces/status.
-func StatusStrategy(typer runtime.ObjectTyper) namespaceStatusStrategy {
-	return namespaceStatusStrategy{Strategy(typer)}
+func StatusStrategy(scheme *runtime.Scheme) namespaceStatusStrategy {
+	return namespaceStatusStrategy{Strategy(scheme)}
 }
 
 // k8s.io/kubernetes@v1.37.2 pkg/registry/core/namespace namespaceStatusStrategy.GetResetFields
@@ -146,8 +154,8 @@ type namespaceFinalizeStrategy struct {
 }
 
 // FinalizeStrategy is the strategy of namespaces/finalize.
-func FinalizeStrategy(typer runtime.ObjectTyper) namespaceFinalizeStrategy {
-	return namespaceFinalizeStrategy{Strategy(typer)}
+func FinalizeStrategy(scheme *runtime.Scheme) namespaceFinalizeStrategy {
+	return namespaceFinalizeStrategy{Strategy(scheme)}
 }
 
 // k8s.io/kubernetes@v1.37.2 pkg/registry/core/namespace namespaceFinalizeStrategy.ValidateUpdate
@@ -207,6 +215,29 @@ func AddFieldLabelConversions(scheme *runtime.Scheme) error {
 				return "", "", fmt.Errorf("field label not supported: %s", label)
 			}
 		})
+}
+
+// RegisterValidations registers the declarative validation of namespaces: their metadata, on
+// every endpoint.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/v1 RegisterValidations (Namespace), Validate_Namespace
+func RegisterValidations(scheme *runtime.Scheme) error {
+	scheme.AddValidationFunc((*corev1.Namespace)(nil), func(ctx context.Context, op operation.Operation, obj, oldObj interface{}) field.ErrorList {
+		switch op.Request.SubresourcePath() {
+		case "/", "/finalize", "/status":
+			ns := obj.(*corev1.Namespace)
+			var oldMeta *metav1.ObjectMeta
+			if old, ok := oldObj.(*corev1.Namespace); ok && old != nil {
+				oldMeta = &old.ObjectMeta
+			}
+			// Unchanged metadata is not validated again on update.
+			if op.Type == operation.Update && oldMeta != nil && equality.Semantic.DeepEqual(&ns.ObjectMeta, oldMeta) {
+				return nil
+			}
+			return metavalidation.Validate_ObjectMeta(ctx, op, field.NewPath("metadata"), &ns.ObjectMeta, oldMeta)
+		}
+		return field.ErrorList{field.InternalError(nil, fmt.Errorf("no validation found for %T, subresource: %v", obj, op.Request.SubresourcePath()))}
+	})
+	return nil
 }
 
 // RegisterDefaults registers kube's v1 defaults of namespaces on scheme, for single objects
