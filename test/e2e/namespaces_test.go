@@ -50,7 +50,8 @@ func TestKubectlNamespaces(t *testing.T) {
 
 	t.Run("not-found-messages", func(t *testing.T) {
 		// After a NotFound outside default kubectl looks the namespace up; only when that
-		// succeeds does it print the pod's own NotFound.
+		// succeeds does it print the pod's own NotFound. These are the texts kubectl printed
+		// against kube-apiserver v1.37.2.
 		const want = `Error from server (NotFound): pods "missing" not found`
 		// kubectl logs words the same answer its own way, as it does against kube-apiserver.
 		const wantLogs = `error: error from server (NotFound): pods "missing" not found in namespace "team-a"`
