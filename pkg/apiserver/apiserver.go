@@ -23,6 +23,7 @@ import (
 	"net/http"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apiserver/pkg/authorization/authorizer"
 	"k8s.io/apiserver/pkg/registry/rest"
 	genericapiserver "k8s.io/apiserver/pkg/server"
 
@@ -44,6 +45,10 @@ type Config struct {
 	PrivilegedGroups []string
 	// NamespaceController runs the controller that empties and removes deleted namespaces.
 	NamespaceController bool
+	// RuleResolver, when set, lists a user's rules for SelfSubjectRulesReviews (kubectl auth
+	// can-i --list), as kube-apiserver's authorizer configuration returns one beside the
+	// authorizer. Unset, the authorizer itself is used if it can list rules.
+	RuleResolver authorizer.RuleResolver
 }
 
 type completedConfig struct {
@@ -52,6 +57,7 @@ type completedConfig struct {
 	ProxyTransport      http.RoundTripper
 	PrivilegedGroups    []string
 	NamespaceController bool
+	RuleResolver        authorizer.RuleResolver
 }
 
 // CompletedConfig is a Config with every default filled in; only it can build a server.
@@ -71,7 +77,7 @@ func (c *Config) Complete() CompletedConfig {
 			return build(withInternalTypeNames(api), cfg)
 		}
 	}
-	return CompletedConfig{&completedConfig{GenericConfig: c.GenericConfig.Complete(), Kubelet: c.Kubelet, ProxyTransport: c.ProxyTransport, PrivilegedGroups: c.PrivilegedGroups, NamespaceController: c.NamespaceController}}
+	return CompletedConfig{&completedConfig{GenericConfig: c.GenericConfig.Complete(), Kubelet: c.Kubelet, ProxyTransport: c.ProxyTransport, PrivilegedGroups: c.PrivilegedGroups, NamespaceController: c.NamespaceController, RuleResolver: c.RuleResolver}}
 }
 
 // New builds the server and installs /api/v1.

@@ -39,10 +39,14 @@ import (
 // other resource here (no SubjectAccessReview or TokenReview for other users).
 func (c CompletedConfig) installReviewGroups(generic *genericapiserver.GenericAPIServer, configured authorizer.Authorizer) error {
 	authz := c.GenericConfig.Authorization.Authorizer
+	var rules authorizer.Authorizer = configured
+	if c.RuleResolver != nil {
+		rules = ruleResolvingAuthorizer{Authorizer: configured, RuleResolver: c.RuleResolver}
+	}
 	authorization := genericapiserver.NewDefaultAPIGroupInfo(authorizationv1.GroupName, Scheme, ParameterCodec, Codecs)
 	authorization.VersionedResourcesStorageMap[authorizationv1.SchemeGroupVersion.Version] = map[string]rest.Storage{
 		"selfsubjectaccessreviews": selfsubjectaccessreview.NewREST(authz),
-		"selfsubjectrulesreviews":  selfsubjectrulesreview.NewREST(configured, c.PrivilegedGroups),
+		"selfsubjectrulesreviews":  selfsubjectrulesreview.NewREST(rules, c.PrivilegedGroups),
 	}
 	authentication := genericapiserver.NewDefaultAPIGroupInfo(authenticationv1.GroupName, Scheme, ParameterCodec, Codecs)
 	authentication.VersionedResourcesStorageMap[authenticationv1.SchemeGroupVersion.Version] = map[string]rest.Storage{
@@ -88,4 +92,10 @@ func addNamespaceControllers(generic *genericapiserver.GenericAPIServer, namespa
 		go namespacecontroller.New(client).Run(hook)
 		return nil
 	})
+}
+
+// ruleResolvingAuthorizer pairs the configured authorizer with the rule resolver given beside it.
+type ruleResolvingAuthorizer struct {
+	authorizer.Authorizer
+	authorizer.RuleResolver
 }
