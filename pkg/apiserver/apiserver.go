@@ -23,10 +23,12 @@ import (
 	"net/http"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apiserver/pkg/authorization/authorizer"
 	"k8s.io/apiserver/pkg/registry/rest"
 	genericapiserver "k8s.io/apiserver/pkg/server"
 
 	"github.com/pod-apiserver/pod-apiserver/pkg/kubelet"
+	registrynamespace "github.com/pod-apiserver/pod-apiserver/pkg/registry/namespace"
 	registrypod "github.com/pod-apiserver/pod-apiserver/pkg/registry/pod"
 )
 
@@ -38,12 +40,24 @@ type Config struct {
 	Kubelet kubelet.ConnectionInfoGetter
 	// ProxyTransport carries pods/proxy to pod IPs; nil means a direct default transport.
 	ProxyTransport http.RoundTripper
+	// PrivilegedGroups are the groups the authorizer allows everything (system:masters); a
+	// SelfSubjectRulesReview lists every rule for them when the authorizer cannot list rules.
+	PrivilegedGroups []string
+	// NamespaceController runs the controller that empties and removes deleted namespaces.
+	NamespaceController bool
+	// RuleResolver, when set, lists a user's rules for SelfSubjectRulesReviews (kubectl auth
+	// can-i --list), as kube-apiserver's authorizer configuration returns one beside the
+	// authorizer. Unset, the authorizer itself is used if it can list rules.
+	RuleResolver authorizer.RuleResolver
 }
 
 type completedConfig struct {
-	GenericConfig  genericapiserver.CompletedConfig
-	Kubelet        kubelet.ConnectionInfoGetter
-	ProxyTransport http.RoundTripper
+	GenericConfig       genericapiserver.CompletedConfig
+	Kubelet             kubelet.ConnectionInfoGetter
+	ProxyTransport      http.RoundTripper
+	PrivilegedGroups    []string
+	NamespaceController bool
+	RuleResolver        authorizer.RuleResolver
 }
 
 // CompletedConfig is a Config with every default filled in; only it can build a server.
@@ -63,11 +77,18 @@ func (c *Config) Complete() CompletedConfig {
 			return build(withInternalTypeNames(api), cfg)
 		}
 	}
-	return CompletedConfig{&completedConfig{GenericConfig: c.GenericConfig.Complete(), Kubelet: c.Kubelet, ProxyTransport: c.ProxyTransport}}
+	return CompletedConfig{&completedConfig{GenericConfig: c.GenericConfig.Complete(), Kubelet: c.Kubelet, ProxyTransport: c.ProxyTransport, PrivilegedGroups: c.PrivilegedGroups, NamespaceController: c.NamespaceController, RuleResolver: c.RuleResolver}}
 }
 
 // New builds the server and installs /api/v1.
 func (c CompletedConfig) New() (*PodAPIServer, error) {
+	// The self reviews answer with the configured authorizer, which alone may list rules.
+	configured := c.GenericConfig.Authorization.Authorizer
+	authz, err := withBasicUser(configured)
+	if err != nil {
+		return nil, err
+	}
+	c.GenericConfig.Authorization.Authorizer = authz
 	generic, err := c.GenericConfig.New("pod-apiserver", genericapiserver.NewEmptyDelegate())
 	if err != nil {
 		return nil, err
@@ -80,8 +101,15 @@ func (c CompletedConfig) New() (*PodAPIServer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("building pods storage: %w", err)
 	}
+	namespaceStorage, err := registrynamespace.NewStorage(Scheme, c.GenericConfig.RESTOptionsGetter)
+	if err != nil {
+		return nil, fmt.Errorf("building namespaces storage: %w", err)
+	}
 	apiGroupInfo := genericapiserver.NewDefaultAPIGroupInfo(corev1.GroupName, Scheme, ParameterCodec, Codecs)
 	apiGroupInfo.VersionedResourcesStorageMap[corev1.SchemeGroupVersion.Version] = map[string]rest.Storage{
+		"namespaces":               namespaceStorage.Namespace,
+		"namespaces/status":        namespaceStorage.Status,
+		"namespaces/finalize":      namespaceStorage.Finalize,
 		"pods":                     podStorage.Pod,
 		"pods/status":              podStorage.Status,
 		"pods/ephemeralcontainers": podStorage.EphemeralContainers,
@@ -96,6 +124,12 @@ func (c CompletedConfig) New() (*PodAPIServer, error) {
 	}
 	if err := generic.InstallLegacyAPIGroup(genericapiserver.DefaultLegacyAPIPrefix, &apiGroupInfo); err != nil {
 		return nil, fmt.Errorf("installing /api: %w", err)
+	}
+	if err := c.installReviewGroups(generic, configured); err != nil {
+		return nil, err
+	}
+	if err := addNamespaceControllers(generic, c.NamespaceController); err != nil {
+		return nil, err
 	}
 	return &PodAPIServer{GenericAPIServer: generic}, nil
 }

@@ -33,6 +33,8 @@ import (
 // handlers hold internal types there, ours hold the v1 types.
 var internalTypeNames = strings.NewReplacer(
 	"(*v1.PodList)", "(*core.PodList)",
+	"(*v1.NamespaceList)", "(*core.NamespaceList)",
+	"(*v1.Namespace)", "(*core.Namespace)",
 	"(*v1.Pod)", "(*core.Pod)",
 )
 

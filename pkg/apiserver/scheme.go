@@ -17,6 +17,8 @@ limitations under the License.
 package apiserver
 
 import (
+	authenticationv1 "k8s.io/api/authentication/v1"
+	authorizationv1 "k8s.io/api/authorization/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	policyv1beta1 "k8s.io/api/policy/v1beta1"
@@ -28,6 +30,7 @@ import (
 
 	podapi "github.com/pod-apiserver/pod-apiserver/pkg/api/pod"
 	poddefaults "github.com/pod-apiserver/pod-apiserver/pkg/api/pod/defaults"
+	registrynamespace "github.com/pod-apiserver/pod-apiserver/pkg/registry/namespace"
 )
 
 var (
@@ -45,11 +48,15 @@ var (
 
 var internalCore = schema.GroupVersion{Group: corev1.GroupName, Version: runtime.APIVersionInternal}
 var internalPolicy = schema.GroupVersion{Group: policyv1.GroupName, Version: runtime.APIVersionInternal}
+var internalAuthorization = schema.GroupVersion{Group: authorizationv1.GroupName, Version: runtime.APIVersionInternal}
+var internalAuthentication = schema.GroupVersion{Group: authenticationv1.GroupName, Version: runtime.APIVersionInternal}
 
 func init() {
 	utilruntime.Must(AddToScheme(Scheme))
 	utilruntime.Must(corev1.AddToScheme(OpenAPIScheme))
 	utilruntime.Must(policyv1.AddToScheme(OpenAPIScheme))
+	utilruntime.Must(authorizationv1.AddToScheme(OpenAPIScheme))
+	utilruntime.Must(authenticationv1.AddToScheme(OpenAPIScheme))
 }
 
 // AddToScheme registers everything the server serves or reads on scheme.
@@ -60,12 +67,21 @@ func AddToScheme(scheme *runtime.Scheme) error {
 	if err := policyv1.AddToScheme(scheme); err != nil {
 		return err
 	}
+	if err := authorizationv1.AddToScheme(scheme); err != nil {
+		return err
+	}
+	if err := authenticationv1.AddToScheme(scheme); err != nil {
+		return err
+	}
 	scheme.AddKnownTypes(internalCore,
+		&corev1.Namespace{}, &corev1.NamespaceList{},
 		&corev1.Pod{}, &corev1.PodList{}, &corev1.Binding{},
 		&corev1.PodLogOptions{}, &corev1.PodExecOptions{}, &corev1.PodAttachOptions{},
 		&corev1.PodPortForwardOptions{}, &corev1.PodProxyOptions{},
 	)
 	scheme.AddKnownTypes(internalPolicy, &policyv1.Eviction{})
+	scheme.AddKnownTypes(internalAuthorization, &authorizationv1.SelfSubjectAccessReview{}, &authorizationv1.SelfSubjectRulesReview{})
+	scheme.AddKnownTypes(internalAuthentication, &authenticationv1.SelfSubjectReview{})
 	if err := addBuiltinKinds(scheme); err != nil {
 		return err
 	}
@@ -89,12 +105,27 @@ func AddToScheme(scheme *runtime.Scheme) error {
 	if err := podapi.AddParameterConversions(scheme); err != nil {
 		return err
 	}
+	if err := registrynamespace.AddFieldLabelConversions(scheme); err != nil {
+		return err
+	}
+	if err := registrynamespace.RegisterDefaults(scheme); err != nil {
+		return err
+	}
+	if err := registrynamespace.RegisterValidations(scheme); err != nil {
+		return err
+	}
 	// Registered by Go type, so pods decoded as v1 or handed over as the internal version alike
 	// get kube's defaults before strategies, admission and storage see them.
 	if err := poddefaults.RegisterDefaults(scheme); err != nil {
 		return err
 	}
 	if err := scheme.SetVersionPriority(corev1.SchemeGroupVersion); err != nil {
+		return err
+	}
+	if err := scheme.SetVersionPriority(authorizationv1.SchemeGroupVersion); err != nil {
+		return err
+	}
+	if err := scheme.SetVersionPriority(authenticationv1.SchemeGroupVersion); err != nil {
 		return err
 	}
 	return scheme.SetVersionPriority(policyv1.SchemeGroupVersion, policyv1beta1.SchemeGroupVersion)

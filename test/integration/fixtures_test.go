@@ -24,6 +24,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pod-apiserver/pod-apiserver/pkg/cmd/server"
 	"github.com/pod-apiserver/pod-apiserver/test/fixtures"
 	"github.com/pod-apiserver/pod-apiserver/test/integration/framework"
 )
@@ -42,6 +43,7 @@ func TestPodFixtures(t *testing.T) {
 	filter := regexp.MustCompile(*fixtureFilter)
 
 	ts := framework.Start(t)
+	ts.CreateNamespaces(t, fixtures.Namespace)
 	server, err := fixtures.NewServer(ts.ClientConfig, fixtures.Namespace)
 	if err != nil {
 		t.Fatal(err)
@@ -71,4 +73,47 @@ func TestPodFixtures(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d fixture cases pass", passed, played)
+}
+
+// TestNamespaceFixtures plays the namespace cases as TestPodFixtures plays the pod cases. The
+// reference ran no namespace controller, and the cases play its requests themselves, so ours is
+// off here.
+func TestNamespaceFixtures(t *testing.T) {
+	casesDir := filepath.Join("..", "fixtures", "namespaces", "cases")
+	goldenDir := filepath.Join("..", "fixtures", "namespaces", "golden")
+	cases, err := fixtures.LoadNamespaceCases(casesDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	filter := regexp.MustCompile(*fixtureFilter)
+	ts := framework.Start(t, func(o *server.Options) { o.NamespaceController = false })
+	player, err := fixtures.NewServer(ts.ClientConfig, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	passed, played := 0, 0
+	for _, c := range cases {
+		if !filter.MatchString(c.Name) {
+			continue
+		}
+		played++
+		ok := t.Run(c.Family+"/"+c.Name, func(t *testing.T) {
+			want, err := fixtures.ReadGolden(goldenDir, c.Name)
+			if err != nil {
+				t.Fatalf("no recorded answers (record them, see test/fixtures/README.md): %v", err)
+			}
+			got := player.PlayNamespace(ctx, c)
+			if err := player.CleanupNamespace(ctx, got.PodName); err != nil {
+				t.Errorf("cleanup: %v", err)
+			}
+			if diff := fixtures.Diff(want, got); len(diff) > 0 {
+				t.Errorf("%s: answers differ from kube-apiserver's:\n  %s", c.Doc, strings.Join(diff, "\n  "))
+			}
+		})
+		if ok {
+			passed++
+		}
+	}
+	t.Logf("%d of %d namespace fixture cases pass", passed, played)
 }

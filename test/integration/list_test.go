@@ -64,6 +64,7 @@ func createPods(t *testing.T, client kubernetes.Interface, namespace, prefix str
 
 func TestPaginationAndSelectors(t *testing.T) {
 	ts := framework.Start(t)
+	ts.CreateNamespaces(t, "paged")
 	ctx := context.Background()
 	client := ts.Client(t)
 	const total = 1200

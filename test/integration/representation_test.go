@@ -118,6 +118,7 @@ func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { re
 
 func TestRepresentations(t *testing.T) {
 	ts := framework.Start(t)
+	ts.CreateNamespaces(t, "proto")
 	ctx := context.Background()
 	client := ts.Client(t)
 	pods := client.CoreV1().Pods("default")
@@ -445,6 +446,7 @@ func TestRepresentations(t *testing.T) {
 
 func TestDeleteOptions(t *testing.T) {
 	ts := framework.Start(t)
+	ts.CreateNamespaces(t, "delete-collection", "delete-collection-other", "grace", "propagation", "finalizer")
 	ctx := context.Background()
 	client := ts.Client(t)
 

@@ -47,6 +47,7 @@ func etcdClient(t *testing.T, ts *framework.TestServer) *clientv3.Client {
 // the other's data: protobuf with the Kubernetes envelope under <prefix>/pods/<ns>/<name>.
 func TestStorageLayoutMatchesKubeAPIServer(t *testing.T) {
 	ts := framework.Start(t)
+	ts.CreateNamespaces(t, "team-a")
 	ctx := context.Background()
 	if _, err := ts.Client(t).CoreV1().Pods("team-a").Create(ctx, newPod("stored"), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
@@ -116,6 +117,7 @@ func TestRestartKeepsPodsAndKubeconfig(t *testing.T) {
 // every page is read from etcd.
 func TestExpiredContinueIsGone(t *testing.T) {
 	ts := framework.Start(t, func(o *server.Options) { o.Recommended.Etcd.EnableWatchCache = false })
+	ts.CreateNamespaces(t, "expiry")
 	ctx := context.Background()
 	client := ts.Client(t)
 	createPods(t, client, "expiry", "e", 30, nil)

@@ -48,6 +48,7 @@ func nextEvent(t *testing.T, w watch.Interface, timeout time.Duration) watch.Eve
 
 func TestWatchFromResourceVersionWithBookmarks(t *testing.T) {
 	ts := framework.Start(t)
+	ts.CreateNamespaces(t, "elsewhere")
 	ctx := context.Background()
 	pods := ts.Client(t).CoreV1().Pods("default")
 

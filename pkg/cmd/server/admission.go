@@ -46,9 +46,9 @@ var podAdmissionOrder = []string{
 
 // offerPodAdmission registers the pod admission plugins on o, all on by default as in
 // kube-apiserver; --disable-admission-plugins turns them off.
-func offerPodAdmission(o *genericoptions.AdmissionOptions) {
+func offerPodAdmission(o *genericoptions.AdmissionOptions, autoCreateNamespaces *bool) {
 	o.Plugins = admission.NewPlugins()
-	namespacelifecycle.Register(o.Plugins)
+	namespacelifecycle.Register(o.Plugins, autoCreateNamespaces)
 	priority.Register(o.Plugins)
 	defaulttolerationseconds.Register(o.Plugins)
 	runtimeclass.Register(o.Plugins)

@@ -40,11 +40,20 @@ func admitNewPod(t *testing.T, args ...string) *corev1.Pod {
 		t.Fatal(err)
 	}
 	cfg := genericapiserver.NewConfig(apiserver.Codecs)
-	client := kubefake.NewClientset()
-	if err := o.Recommended.Admission.ApplyTo(cfg, informers.NewSharedInformerFactory(client, 0), client,
+	// NamespaceLifecycle admits pods only into namespaces it has seen.
+	client := kubefake.NewClientset(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "ns"}})
+	factory := informers.NewSharedInformerFactory(client, 0)
+	if err := o.Recommended.Admission.ApplyTo(cfg, factory, client,
 		fake.NewSimpleDynamicClient(runtime.NewScheme()), cfg.FeatureGate, cfg.EffectiveVersion); err != nil {
 		t.Fatal(err)
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer func() {
+		cancel()
+		factory.Shutdown()
+	}()
+	factory.Start(ctx.Done())
+	factory.WaitForCacheSync(ctx.Done())
 	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "p", Namespace: "ns"}}
 	attrs := admission.NewAttributesRecord(pod, nil, corev1.SchemeGroupVersion.WithKind("Pod"), "ns", "p",
 		corev1.SchemeGroupVersion.WithResource("pods"), "", admission.Create, &metav1.CreateOptions{}, false, nil)

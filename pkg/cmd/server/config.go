@@ -104,6 +104,7 @@ func (o *Options) Config(etcdServers []string, bundle *pki.Bundle) (*apiserver.C
 	if err := o.applyAuthentication(&cfg.Config); err != nil {
 		return nil, err
 	}
+	applyOpenAPISecurity(&cfg.Config)
 	if err := ro.Authorization.ApplyTo(&cfg.Config.Authorization); err != nil {
 		return nil, err
 	}
@@ -121,7 +122,7 @@ func (o *Options) Config(etcdServers []string, bundle *pki.Bundle) (*apiserver.C
 	if err := o.applyAdmission(cfg); err != nil {
 		return nil, err
 	}
-	config := &apiserver.Config{GenericConfig: cfg}
+	config := &apiserver.Config{GenericConfig: cfg, PrivilegedGroups: ro.Authorization.AlwaysAllowGroups, NamespaceController: o.NamespaceController}
 	if err := o.Kubelet.ApplyTo(config); err != nil {
 		return nil, err
 	}

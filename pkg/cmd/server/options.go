@@ -54,6 +54,13 @@ type Options struct {
 	AllowPrivileged bool
 	// TLSSANs are extra names and IPs for the generated serving certificate (certificates.go).
 	TLSSANs []string
+	// NamespaceController runs the in-process namespace controller, which empties and removes
+	// deleted namespaces. Off, deleted namespaces stay Terminating until something else
+	// finalizes them, as with a kube-apiserver that has no controller manager.
+	NamespaceController bool
+	// AutoCreateNamespaces creates the namespace of a create in a namespace that does not exist,
+	// instead of kube's 404.
+	AutoCreateNamespaces bool
 	// EmbeddedEtcdUnsafeNoFsync speeds up the embedded etcd at the cost of durability (tests only).
 	EmbeddedEtcdUnsafeNoFsync bool
 
@@ -86,20 +93,22 @@ func NewOptions() *Options {
 	recommended.Features.EnablePriorityAndFairness = false
 	// No Nodes are served and there is no core cluster to read them from.
 	recommended.CoreAPI = nil
-	// The generic plugins (namespace lifecycle, webhooks, admission policies) read Namespaces and
-	// webhook configurations, which this server does not serve; only pod plugins are offered.
-	offerPodAdmission(recommended.Admission)
 	serverRun := genericoptions.NewServerRunOptions()
 	// Open watches would otherwise hold a SIGTERM for the whole shutdown timeout (a minute):
 	// give them a short grace and then close them, so clients reconnect elsewhere promptly.
 	serverRun.ShutdownWatchTerminationGracePeriod = 5 * time.Second
-	return &Options{
-		DataDir:     "pod-apiserver-data",
-		ServerRun:   serverRun,
-		Recommended: recommended,
-		Logs:        logsapi.NewLoggingConfiguration(),
-		Kubelet:     NewKubeletOptions(),
+	o := &Options{
+		NamespaceController: true,
+		DataDir:             "pod-apiserver-data",
+		ServerRun:           serverRun,
+		Recommended:         recommended,
+		Logs:                logsapi.NewLoggingConfiguration(),
+		Kubelet:             NewKubeletOptions(),
 	}
+	// The generic webhook and admission policy plugins read configuration kinds this server does
+	// not serve; only NamespaceLifecycle and the pod plugins are offered.
+	offerPodAdmission(recommended.Admission, &o.AutoCreateNamespaces)
+	return o
 }
 
 // Flags groups the flags for help output, as kube components do.
@@ -110,6 +119,8 @@ func (o *Options) Flags() cliflag.NamedFlagSets {
 	fs.StringVar(&o.TokenAuthFile, "token-auth-file", o.TokenAuthFile, "If set, the file that will be used to secure the secure port of the API server via token authentication (lines of token,user,uid,\"group1,group2\").")
 	fs.BoolVar(&o.AllowPrivileged, "allow-privileged", o.AllowPrivileged, "If true, allow privileged containers. [default=false]")
 	fs.BoolVar(&o.AnonymousAuth, "anonymous-auth", o.AnonymousAuth, "Enables anonymous requests to the secure port. Requests that are not rejected by another authentication method are treated as anonymous requests, with a username of system:anonymous and a group of system:unauthenticated. Without it, only /healthz, /livez, /readyz and the checks under them accept anonymous requests (for kubelet probes).")
+	fs.BoolVar(&o.AutoCreateNamespaces, "auto-create-namespaces", o.AutoCreateNamespaces, "Create a namespace that does not exist when something is first created in it, instead of answering 404 as kube-apiserver does. Needs the NamespaceLifecycle admission plugin (on by default).")
+	fs.BoolVar(&o.NamespaceController, "namespace-controller", o.NamespaceController, "Run the namespace controller, which deletes the pods of a deleted namespace and then the namespace. Turn it off when a kube-controller-manager does that job for this server's etcd data.")
 	fs.BoolVar(&o.EmbeddedEtcdUnsafeNoFsync, "embedded-etcd-unsafe-no-fsync", o.EmbeddedEtcdUnsafeNoFsync, "Disable fsync in the embedded etcd. Loses data on a crash; for tests only.")
 	_ = fs.MarkHidden("embedded-etcd-unsafe-no-fsync")
 	o.addCertificateFlags(fs)

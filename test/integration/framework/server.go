@@ -32,6 +32,9 @@ import (
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
 	utilcompatibility "k8s.io/apiserver/pkg/util/compatibility"
 	"k8s.io/client-go/kubernetes"
@@ -151,6 +154,14 @@ func run(t testing.TB, o *server.Options, clientConfig *rest.Config) *TestServer
 	return ts
 }
 
+// EtcdPrefixFor is the key prefix a test server started on dataDir stores its objects under.
+func EtcdPrefixFor(dataDir string) string {
+	if os.Getenv(ExternalEtcdEnv) != "" {
+		return "/" + prefixFor(dataDir)
+	}
+	return "/registry"
+}
+
 // prefixFor gives every data dir its own etcd key space on a shared external etcd, stable across
 // restarts on the same dir.
 func prefixFor(dataDir string) string {
@@ -240,4 +251,17 @@ func ClientFor(t testing.TB, config *rest.Config) kubernetes.Interface {
 		t.Fatal(err)
 	}
 	return client
+}
+
+// CreateNamespaces creates the named namespaces, as a cluster user must before creating pods in
+// them; existing ones are left alone.
+func (ts *TestServer) CreateNamespaces(t testing.TB, names ...string) {
+	t.Helper()
+	client := ts.Client(t)
+	for _, name := range names {
+		ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}
+		if _, err := client.CoreV1().Namespaces().Create(context.Background(), ns, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+			t.Fatalf("creating namespace %s: %v", name, err)
+		}
+	}
 }
