@@ -38,12 +38,16 @@ type Config struct {
 	Kubelet kubelet.ConnectionInfoGetter
 	// ProxyTransport carries pods/proxy to pod IPs; nil means a direct default transport.
 	ProxyTransport http.RoundTripper
+	// PodStreams, when set, replaces subresources of pods (e.g. pods/log and exec served through
+	// a host cluster's API) with the storage it returns for the pods REST.
+	PodStreams func(pods rest.Getter) map[string]rest.Storage
 }
 
 type completedConfig struct {
 	GenericConfig  genericapiserver.CompletedConfig
 	Kubelet        kubelet.ConnectionInfoGetter
 	ProxyTransport http.RoundTripper
+	PodStreams     func(pods rest.Getter) map[string]rest.Storage
 }
 
 // CompletedConfig is a Config with every default filled in; only it can build a server.
@@ -63,7 +67,7 @@ func (c *Config) Complete() CompletedConfig {
 			return build(withInternalTypeNames(api), cfg)
 		}
 	}
-	return CompletedConfig{&completedConfig{GenericConfig: c.GenericConfig.Complete(), Kubelet: c.Kubelet, ProxyTransport: c.ProxyTransport}}
+	return CompletedConfig{&completedConfig{GenericConfig: c.GenericConfig.Complete(), Kubelet: c.Kubelet, ProxyTransport: c.ProxyTransport, PodStreams: c.PodStreams}}
 }
 
 // New builds the server and installs /api/v1.
@@ -93,6 +97,11 @@ func (c CompletedConfig) New() (*PodAPIServer, error) {
 		"pods/attach":              podStorage.Attach,
 		"pods/portforward":         podStorage.PortForward,
 		"pods/proxy":               podStorage.Proxy,
+	}
+	if c.PodStreams != nil {
+		for path, storage := range c.PodStreams(podStorage.Pod) {
+			apiGroupInfo.VersionedResourcesStorageMap[corev1.SchemeGroupVersion.Version][path] = storage
+		}
 	}
 	if err := generic.InstallLegacyAPIGroup(genericapiserver.DefaultLegacyAPIPrefix, &apiGroupInfo); err != nil {
 		return nil, fmt.Errorf("installing /api: %w", err)

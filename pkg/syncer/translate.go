@@ -97,7 +97,7 @@ func (rs Refusals) Message() string {
 }
 
 const (
-	notServed = "needs objects pod-apiserver does not serve"
+	notServed  = "needs objects pod-apiserver does not serve"
 	notAllowed = "not allowed on the host (the operator can allow it with %s)"
 )
 

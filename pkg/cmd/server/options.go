@@ -59,6 +59,7 @@ type Options struct {
 	Recommended *genericoptions.RecommendedOptions
 	Logs        *logsapi.LoggingConfiguration
 	Kubelet     *KubeletOptions
+	PodHost     *PodHostOptions
 }
 
 // NewOptions returns the defaults: embedded etcd under ./pod-apiserver-data, HTTPS on
@@ -92,6 +93,7 @@ func NewOptions() *Options {
 		Recommended: recommended,
 		Logs:        logsapi.NewLoggingConfiguration(),
 		Kubelet:     NewKubeletOptions(),
+		PodHost:     NewPodHostOptions(),
 	}
 }
 
@@ -117,6 +119,7 @@ func (o *Options) Flags() cliflag.NamedFlagSets {
 	o.Recommended.EgressSelector.AddFlags(fss.FlagSet("egress selector"))
 	o.Recommended.Traces.AddFlags(fss.FlagSet("traces"))
 	o.Kubelet.AddFlags(fss.FlagSet("kubelet"))
+	o.PodHost.AddFlags(fss.FlagSet("pod host"))
 	logsapi.AddFlags(o.Logs, fss.FlagSet("logs"))
 	utilcompatibility.DefaultComponentGlobalsRegistry.AddFlags(fss.FlagSet("global"))
 	return fss
@@ -165,6 +168,7 @@ func (o *Options) Validate() error {
 	errs = append(errs, o.Recommended.Features.Validate()...)
 	errs = append(errs, o.Recommended.Admission.Validate()...)
 	errs = append(errs, o.Kubelet.Validate()...)
+	errs = append(errs, o.PodHost.Validate()...)
 	errs = append(errs, utilcompatibility.DefaultComponentGlobalsRegistry.Validate()...)
 	if o.TokenAuthFile != "" {
 		if _, err := os.Stat(o.TokenAuthFile); err != nil {
