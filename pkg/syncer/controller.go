@@ -83,7 +83,9 @@ func New(config Config) *Controller {
 	}
 	c := &Controller{
 		config: config,
-		queue: workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[string](),
+		// Per pod backoff only: conflicts with a cache that is a write behind are common at scale
+		// and must not slow every other pod down, as an overall bucket would.
+		queue: workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.NewTypedItemExponentialFailureRateLimiter[string](5*time.Millisecond, 30*time.Second),
 			workqueue.TypedRateLimitingQueueConfig[string]{Name: "pod-sync"}),
 		now: metav1.Now,
 	}
@@ -273,7 +275,8 @@ func (c *Controller) Sync(ctx context.Context, key string) error {
 			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, UID: vpod.UID},
 			Target:     corev1.ObjectReference{Kind: "Node", Name: hpod.Spec.NodeName},
 		}, metav1.CreateOptions{})
-		if err != nil {
+		// A conflict is a binding of ours that the cache has not seen yet.
+		if err != nil && !apierrors.IsConflict(err) {
 			return err
 		}
 		// The binding changed the pod: write the status on top of the new version.

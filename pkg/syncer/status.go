@@ -97,9 +97,12 @@ func setCondition(status *corev1.PodStatus, c corev1.PodCondition) {
 }
 
 // refusedStatus is the status of a virtual pod the host will not run: Pending, not scheduled,
-// and why.
+// and why, in the condition and in the pod's reason and message, which kubectl get (STATUS) and
+// describe show.
 func refusedStatus(vpod *corev1.Pod, refusals Refusals, now metav1.Time) corev1.PodStatus {
 	status := *vpod.Status.DeepCopy()
+	status.Reason = ReasonSyncRefused
+	status.Message = refusals.Message()
 	setCondition(&status, corev1.PodCondition{
 		Type: corev1.PodScheduled, Status: corev1.ConditionFalse, Reason: ReasonSyncRefused,
 		Message: refusals.Message(), LastTransitionTime: now,
