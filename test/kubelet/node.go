@@ -83,7 +83,7 @@ func RunNode(ctx context.Context, config NodeConfig) *Node {
 		n.queue.ShutDown()
 		factory.Shutdown()
 	}()
-	for range 4 {
+	for range 16 {
 		go wait.UntilWithContext(ctx, func(ctx context.Context) {
 			for {
 				key, quit := n.queue.Get()

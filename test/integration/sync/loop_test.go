@@ -69,7 +69,7 @@ type loop struct {
 	stopSyncer func()
 }
 
-func startLoop(t *testing.T, policy syncer.Policy) *loop {
+func startLoop(t testing.TB, policy syncer.Policy) *loop {
 	t.Helper()
 	l := &loop{policy: policy}
 	hostKubeconfig := os.Getenv(HostKubeconfigEnv)
@@ -105,7 +105,7 @@ func startLoop(t *testing.T, policy syncer.Policy) *loop {
 }
 
 // startSyncer runs a syncer until stop or the end of the test.
-func (l *loop) startSyncer(t *testing.T) {
+func (l *loop) startSyncer(t testing.TB) {
 	t.Helper()
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -129,7 +129,7 @@ func (l *loop) startSyncer(t *testing.T) {
 	}
 }
 
-func (l *loop) stop(t *testing.T) {
+func (l *loop) stop(t testing.TB) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.stopSyncer != nil {

@@ -488,3 +488,29 @@ func testScale(t *testing.T, l *loop) {
 		t.Errorf("%d host pods for %d virtual pods", len(hostPods), n)
 	}
 }
+
+// BenchmarkSyncPods is the whole loop's cost per pod: create in pod-apiserver, host pod made,
+// bound and run by the stand-in node, node and status written back; ns/op is per pod.
+func BenchmarkSyncPods(b *testing.B) {
+	l := startLoop(b, syncer.Policy{})
+	const ns = "bench"
+	ensureNamespace(b, l.virtualClient, ns)
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		l.create(b, ns, framework.NewPod(fmt.Sprintf("pod-%d", i)))
+	}
+	eventually(b, 10*time.Minute, "all pods running", func() (bool, string) {
+		list, err := l.virtualClient.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return false, err.Error()
+		}
+		running := 0
+		for i := range list.Items {
+			if isRunning(&list.Items[i]) {
+				running++
+			}
+		}
+		return running == len(list.Items), fmt.Sprintf("%d of %d running", running, len(list.Items))
+	})
+}
