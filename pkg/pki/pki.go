@@ -106,14 +106,22 @@ func EnsureBundle(dir string, servingHosts []string, servingIPs []net.IP) (*Bund
 	if dir == "" {
 		return nil, errors.New("pki: empty directory")
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("pki: creating %s: %w", dir, err)
+	return ensureFiles(newBundle(dir), servingHosts, servingIPs, false)
+}
+
+// ensureFiles keeps the files b names valid; with newCA the CA is replaced even if still usable, and
+// with it every leaf.
+func ensureFiles(b *Bundle, servingHosts []string, servingIPs []net.IP, newCA bool) (*Bundle, error) {
+	if err := os.MkdirAll(b.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("pki: creating %s: %w", b.Dir, err)
 	}
-	b := newBundle(dir)
 	hosts, ips := normalizeSANs(servingHosts, servingIPs)
 	now := time.Now()
 
 	caCert, caKey, err := loadCA(b.CACertFile, b.CAKeyFile, now)
+	if err == nil && newCA {
+		err = errors.New("a new CA was asked for")
+	}
 	regenerated := false
 	if err != nil {
 		caCert, caKey, err = generateCA(b.CACertFile, b.CAKeyFile, now)

@@ -26,7 +26,6 @@ import (
 	"k8s.io/apiserver/pkg/authentication/authenticator"
 	"k8s.io/apiserver/pkg/authentication/authenticatorfactory"
 	"k8s.io/apiserver/pkg/authentication/group"
-	"k8s.io/apiserver/pkg/authentication/request/anonymous"
 	"k8s.io/apiserver/pkg/authentication/request/bearertoken"
 	unionauth "k8s.io/apiserver/pkg/authentication/request/union"
 	"k8s.io/apiserver/pkg/authentication/request/websocket"
@@ -38,7 +37,6 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/validation"
 	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver"
@@ -108,6 +106,11 @@ func (o *Options) Config(etcdServers []string, bundle *pki.Bundle) (*apiserver.C
 	if err := ro.Authorization.ApplyTo(&cfg.Config.Authorization); err != nil {
 		return nil, err
 	}
+	authz, err := withPublicInfoViewer(cfg.Config.Authorization.Authorizer)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Config.Authorization.Authorizer = authz
 	if err := ro.Audit.ApplyTo(&cfg.Config); err != nil {
 		return nil, err
 	}
@@ -174,18 +177,23 @@ func (o *Options) applyAuthentication(cfg *genericapiserver.Config) error {
 		WebhookRetryBackoff:      authn.WebhookRetryBackoff,
 		TokenAccessReviewTimeout: authn.TokenRequestTimeout,
 	}
-	if authn.RemoteKubeConfigFile != "" {
-		restConfig, err := clientcmd.BuildConfigFromFlags("", authn.RemoteKubeConfigFile)
+	var authenticators []authenticator.Request
+	if o.TokenAuthFile != "" {
+		tokens, err := tokenfile.NewCSV(o.TokenAuthFile)
 		if err != nil {
-			return fmt.Errorf("loading --authentication-kubeconfig: %w", err)
+			return fmt.Errorf("loading --token-auth-file: %w", err)
 		}
-		client, err := kubernetes.NewForConfig(restConfig)
+		authenticators = append(authenticators,
+			group.NewAuthenticatedGroupAdder(bearertoken.New(tokens)),
+			group.NewAuthenticatedGroupAdder(websocket.NewProtocolAuthenticator(tokens)))
+	}
+	if authn.RemoteKubeConfigFile != "" {
+		delegated, err := o.delegatedAuthenticator(cfg)
 		if err != nil {
 			return err
 		}
-		delegating.TokenAccessReviewClient = client.AuthenticationV1()
-	}
-	if authn.ClientCert.ClientCA != "" {
+		authenticators = append(authenticators, delegated)
+	} else if authn.ClientCert.ClientCA != "" {
 		caProvider, err := authn.ClientCert.GetClientCAContentProvider()
 		if err != nil {
 			return fmt.Errorf("loading --client-ca-file: %w", err)
@@ -195,7 +203,7 @@ func (o *Options) applyAuthentication(cfg *genericapiserver.Config) error {
 			return err
 		}
 	}
-	if authn.RequestHeader.ClientCAFile != "" {
+	if authn.RemoteKubeConfigFile == "" && authn.RequestHeader.ClientCAFile != "" {
 		requestHeader, err := authn.RequestHeader.ToAuthenticationRequestHeaderConfig()
 		if err != nil {
 			return err
@@ -207,16 +215,6 @@ func (o *Options) applyAuthentication(cfg *genericapiserver.Config) error {
 		}
 	}
 
-	var authenticators []authenticator.Request
-	if o.TokenAuthFile != "" {
-		tokens, err := tokenfile.NewCSV(o.TokenAuthFile)
-		if err != nil {
-			return fmt.Errorf("loading --token-auth-file: %w", err)
-		}
-		authenticators = append(authenticators,
-			group.NewAuthenticatedGroupAdder(bearertoken.New(tokens)),
-			group.NewAuthenticatedGroupAdder(websocket.NewProtocolAuthenticator(tokens)))
-	}
 	if delegating.ClientCertificateCAContentProvider != nil || delegating.RequestHeaderConfig != nil || delegating.TokenAccessReviewClient != nil {
 		delegated, securityDefinitions, err := delegating.New()
 		if err != nil {
@@ -227,21 +225,10 @@ func (o *Options) applyAuthentication(cfg *genericapiserver.Config) error {
 			cfg.OpenAPIConfig.SecurityDefinitions = securityDefinitions
 		}
 	}
-	var result authenticator.Request
-	if len(authenticators) > 0 {
-		result = unionauth.New(authenticators...)
+	if len(authenticators) == 0 && !o.AnonymousAuth {
+		return fmt.Errorf("no authentication method configured: give --client-ca-file, --token-auth-file, --authentication-kubeconfig or --anonymous-auth")
 	}
-	if o.AnonymousAuth {
-		anon := anonymous.NewAuthenticator(nil)
-		if result == nil {
-			result = anon
-		} else {
-			result = unionauth.NewFailOnError(result, anon)
-		}
-	}
-	if result == nil {
-		return fmt.Errorf("no authentication method configured: give --client-ca-file, --token-auth-file or --anonymous-auth")
-	}
-	cfg.Authentication.Authenticator = result
+	// Anonymous comes last and only for requests without credentials: bad credentials stay a 401.
+	cfg.Authentication.Authenticator = unionauth.NewFailOnError(unionauth.New(authenticators...), o.anonymousAuthenticator())
 	return nil
 }

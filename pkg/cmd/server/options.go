@@ -52,6 +52,8 @@ type Options struct {
 	AnonymousAuth bool
 	// AllowPrivileged admits privileged containers and Windows HostProcess pods.
 	AllowPrivileged bool
+	// TLSSANs are extra names and IPs for the generated serving certificate (certificates.go).
+	TLSSANs []string
 	// EmbeddedEtcdUnsafeNoFsync speeds up the embedded etcd at the cost of durability (tests only).
 	EmbeddedEtcdUnsafeNoFsync bool
 
@@ -71,9 +73,11 @@ func NewOptions() *Options {
 	recommended.Etcd.StorageConfig.EncodeVersioner = schema.GroupVersions{corev1.SchemeGroupVersion}
 	recommended.SecureServing.BindPort = defaultSecurePort
 	recommended.SecureServing.BindAddress = net.ParseIP("127.0.0.1")
-	// A standalone server has no kube-apiserver to look up client CAs or delegate to.
+	// A standalone server has no kube-apiserver to look up client CAs or delegate to; one given
+	// with --authentication-kubeconfig is asked for them unless --authentication-skip-lookup
+	// (delegatedauth.go).
 	recommended.Authentication.RemoteKubeConfigFileOptional = true
-	recommended.Authentication.SkipInClusterLookup = true
+	recommended.Authentication.SkipInClusterLookup = false
 	recommended.Authorization.RemoteKubeConfigFileOptional = true
 	// Priority and fairness needs the flowcontrol API of a full control plane; max-in-flight
 	// limits apply instead.
@@ -104,9 +108,10 @@ func (o *Options) Flags() cliflag.NamedFlagSets {
 	fs.StringVar(&o.DataDir, "data-dir", o.DataDir, "Directory for the embedded etcd's data, the generated certificates and the admin kubeconfig.")
 	fs.StringVar(&o.TokenAuthFile, "token-auth-file", o.TokenAuthFile, "If set, the file that will be used to secure the secure port of the API server via token authentication (lines of token,user,uid,\"group1,group2\").")
 	fs.BoolVar(&o.AllowPrivileged, "allow-privileged", o.AllowPrivileged, "If true, allow privileged containers. [default=false]")
-	fs.BoolVar(&o.AnonymousAuth, "anonymous-auth", o.AnonymousAuth, "Enables anonymous requests to the secure port. Requests that are not rejected by another authentication method are treated as anonymous requests, with a username of system:anonymous and a group of system:unauthenticated.")
+	fs.BoolVar(&o.AnonymousAuth, "anonymous-auth", o.AnonymousAuth, "Enables anonymous requests to the secure port. Requests that are not rejected by another authentication method are treated as anonymous requests, with a username of system:anonymous and a group of system:unauthenticated. Without it, only /healthz, /livez, /readyz and the checks under them accept anonymous requests (for kubelet probes).")
 	fs.BoolVar(&o.EmbeddedEtcdUnsafeNoFsync, "embedded-etcd-unsafe-no-fsync", o.EmbeddedEtcdUnsafeNoFsync, "Disable fsync in the embedded etcd. Loses data on a crash; for tests only.")
 	_ = fs.MarkHidden("embedded-etcd-unsafe-no-fsync")
+	o.addCertificateFlags(fs)
 
 	o.ServerRun.AddUniversalFlags(fss.FlagSet("generic"))
 	o.Recommended.Etcd.AddFlags(fss.FlagSet("etcd"))
@@ -169,6 +174,7 @@ func (o *Options) Validate() error {
 	errs = append(errs, o.Recommended.Admission.Validate()...)
 	errs = append(errs, o.Kubelet.Validate()...)
 	errs = append(errs, o.PodHost.Validate()...)
+	errs = append(errs, o.validateCertificateFlags()...)
 	errs = append(errs, utilcompatibility.DefaultComponentGlobalsRegistry.Validate()...)
 	if o.TokenAuthFile != "" {
 		if _, err := os.Stat(o.TokenAuthFile); err != nil {

@@ -19,8 +19,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"net"
-	"os"
 
 	"github.com/spf13/cobra"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
@@ -35,7 +33,6 @@ import (
 	"k8s.io/klog/v2"
 
 	"github.com/pod-apiserver/pod-apiserver/pkg/embeddedetcd"
-	"github.com/pod-apiserver/pod-apiserver/pkg/pki"
 	"github.com/pod-apiserver/pod-apiserver/pkg/version"
 	genericapiserver "k8s.io/apiserver/pkg/server"
 
@@ -92,15 +89,18 @@ on 127.0.0.1:6443 and writes an admin kubeconfig into --data-dir.`,
 	for _, fs := range fss.FlagSets {
 		cmd.Flags().AddFlagSet(fs)
 	}
+	cmd.AddCommand(NewCertsCommand())
 	cols, _, _ := term.TerminalSize(cmd.OutOrStdout())
 	cliflag.SetUsageAndHelpFunc(cmd, fss, cols)
 	return cmd
 }
 
 // Run starts etcd (unless external), the certificates and the server, and blocks until ctx is
-// cancelled and the server has drained. ready is called once the server answers requests.
+// cancelled and the server has drained. ready is called once the server answers requests, with
+// the admin kubeconfig's path or "none written: " and the reason.
 func Run(ctx context.Context, o *Options, ready func(kubeconfig string)) error {
-	bundle, err := pki.EnsureBundle(o.CertificatesDir(), servingHosts(), servingIPs(o))
+	noKubeconfig := o.AdminKubeconfigUnavailable()
+	bundle, err := o.ensureCertificates()
 	if err != nil {
 		return fmt.Errorf("preparing certificates: %w", err)
 	}
@@ -129,31 +129,18 @@ func Run(ctx context.Context, o *Options, ready func(kubeconfig string)) error {
 	if err != nil {
 		return err
 	}
-	kubeconfig := o.AdminKubeconfigPath()
-	if err := pki.WriteAdminKubeconfig(kubeconfig, o.ServerURL(), bundle); err != nil {
-		return fmt.Errorf("writing admin kubeconfig: %w", err)
+	kubeconfig, err := o.writeAdminKubeconfig(bundle, noKubeconfig)
+	if err != nil {
+		return err
 	}
 	if ready != nil {
 		server.GenericAPIServer.AddPostStartHookOrDie("announce-kubeconfig", func(genericapiserver.PostStartHookContext) error {
+			if kubeconfig == "" {
+				kubeconfig = "none written: " + noKubeconfig
+			}
 			ready(kubeconfig)
 			return nil
 		})
 	}
 	return server.GenericAPIServer.PrepareRun().RunWithContext(ctx)
-}
-
-func servingHosts() []string {
-	hosts := []string{"localhost"}
-	if name, err := os.Hostname(); err == nil && name != "" {
-		hosts = append(hosts, name)
-	}
-	return hosts
-}
-
-func servingIPs(o *Options) []net.IP {
-	ips := []net.IP{net.ParseIP("127.0.0.1"), net.IPv6loopback}
-	if ip := o.Recommended.SecureServing.BindAddress; ip != nil && !ip.IsUnspecified() {
-		ips = append(ips, ip)
-	}
-	return ips
 }

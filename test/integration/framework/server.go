@@ -100,12 +100,48 @@ func StartAt(t testing.TB, dataDir string, port int, customize ...func(*server.O
 	for _, c := range customize {
 		c(o)
 	}
+	return run(t, o, nil)
+}
+
+// StartWithClientConfig runs a pod-apiserver on dataDir that clients reach with clientConfig
+// rather than with a kubeconfig the server writes: for servers given their own certificates.
+// Unlike Start it leaves --data-dir untouched and ignores $POD_APISERVER_TEST_ETCD: customize
+// names the etcd (or leaves the embedded one).
+func StartWithClientConfig(t testing.TB, dataDir string, clientConfig *rest.Config, customize ...func(*server.Options)) *TestServer {
+	t.Helper()
+	settleGlobals.Do(func() {
+		if err := utilcompatibility.DefaultComponentGlobalsRegistry.Set(); err != nil {
+			t.Fatalf("settling feature gates: %v", err)
+		}
+	})
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listening: %v", err)
+	}
+	o := server.NewOptions()
+	o.DataDir = dataDir
+	o.EmbeddedEtcdUnsafeNoFsync = true
+	o.Recommended.SecureServing.Listener = listener
+	o.Recommended.SecureServing.BindPort = listener.Addr().(*net.TCPAddr).Port
+	for _, c := range customize {
+		c(o)
+	}
+	cfg := rest.CopyConfig(clientConfig)
+	cfg.Host = "https://" + listener.Addr().String()
+	return run(t, o, cfg)
+}
+
+func run(t testing.TB, o *server.Options, clientConfig *rest.Config) *TestServer {
+	t.Helper()
 	if err := o.Validate(); err != nil {
 		t.Fatalf("options: %v", err)
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
-	ts := &TestServer{DataDir: dataDir, Options: o, stop: cancel, done: make(chan error, 1), Kubeconfig: o.AdminKubeconfigPath()}
+	ts := &TestServer{DataDir: o.DataDir, Options: o, stop: cancel, done: make(chan error, 1), Kubeconfig: o.AdminKubeconfigPath(), ClientConfig: clientConfig}
+	if clientConfig != nil {
+		ts.Kubeconfig = ""
+	}
 	go func() { ts.done <- server.Run(ctx, o, nil) }()
 	t.Cleanup(func() { ts.Stop(t) })
 
