@@ -73,6 +73,9 @@ type Controller struct {
 // annotations translate to (made by another version of the naming), which is deleted.
 const strayPrefix = "\x00host/"
 
+// hostRetry is how long a pod the host refused waits before it is offered again.
+const hostRetry = 30 * time.Second
+
 // New builds a syncer; Run starts it.
 func New(config Config) *Controller {
 	if config.Owner == "" {
@@ -258,9 +261,15 @@ func (c *Controller) Sync(ctx context.Context, key string) error {
 			return c.updateStatus(ctx, vpod, refusedStatus(vpod, refusals, c.now()))
 		}
 		_, err := c.config.Host.CoreV1().Pods(c.config.HostNamespace).Create(ctx, desired, metav1.CreateOptions{})
-		if apierrors.IsAlreadyExists(err) {
+		switch {
+		case apierrors.IsAlreadyExists(err):
 			// Our cache is behind; the host pod's event brings this pod back.
 			return nil
+		case apierrors.IsForbidden(err) || apierrors.IsInvalid(err):
+			// The host's admission (Pod Security, a quota, its validation) refused the pod: say
+			// so, and try again later, as a quota may free up.
+			c.queue.AddAfter(key, hostRetry)
+			return c.updateStatus(ctx, vpod, hostRefusedStatus(vpod, err, c.now()))
 		}
 		return err
 	}

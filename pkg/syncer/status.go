@@ -30,6 +30,9 @@ const (
 	// ReasonSyncRefused is the reason of a refusal: on PodScheduled before a host pod exists, on
 	// SyncedCondition after.
 	ReasonSyncRefused = "SyncRefused"
+	// ReasonHostRefused is the reason of a virtual pod the host's API server refused to create
+	// (Pod Security admission, a quota, validation).
+	ReasonHostRefused = "HostRefused"
 	// ReasonHostPodDeleted is the reason of a virtual pod whose host pod was deleted from
 	// outside while it ran.
 	ReasonHostPodDeleted = "HostPodDeleted"
@@ -106,6 +109,19 @@ func refusedStatus(vpod *corev1.Pod, refusals Refusals, now metav1.Time) corev1.
 	setCondition(&status, corev1.PodCondition{
 		Type: corev1.PodScheduled, Status: corev1.ConditionFalse, Reason: ReasonSyncRefused,
 		Message: refusals.Message(), LastTransitionTime: now,
+	})
+	return status
+}
+
+// hostRefusedStatus is the status of a virtual pod whose host pod the host refused: Pending, not
+// scheduled, with the host's answer.
+func hostRefusedStatus(vpod *corev1.Pod, err error, now metav1.Time) corev1.PodStatus {
+	status := *vpod.Status.DeepCopy()
+	status.Reason = ReasonHostRefused
+	status.Message = "the host cluster refused the pod: " + err.Error()
+	setCondition(&status, corev1.PodCondition{
+		Type: corev1.PodScheduled, Status: corev1.ConditionFalse, Reason: ReasonHostRefused,
+		Message: status.Message, LastTransitionTime: now,
 	})
 	return status
 }

@@ -41,8 +41,8 @@ func NewPodHostOptions() *PodHostOptions { return &PodHostOptions{Owner: syncer.
 
 // AddFlags registers the flags.
 func (o *PodHostOptions) AddFlags(fs *pflag.FlagSet) {
-	fs.StringVar(&o.Kubeconfig, "pod-host-kubeconfig", o.Kubeconfig, "Kubeconfig of the host cluster where `pod-apiserver sync` runs the pods. When set, pods/log, exec, attach and portforward go to the host pod's same subresource through the host's API server, not to a kubelet.")
-	fs.StringVar(&o.Namespace, "pod-host-namespace", o.Namespace, "Host namespace of the host pods (the syncer's --host-namespace).")
+	fs.StringVar(&o.Namespace, "pod-host-namespace", o.Namespace, "Host namespace where `pod-apiserver sync` runs the pods (the syncer's --host-namespace). When set, pods/log, exec, attach and portforward go to the host pod's same subresource through the host's API server, not to a kubelet.")
+	fs.StringVar(&o.Kubeconfig, "pod-host-kubeconfig", o.Kubeconfig, "Kubeconfig of the host cluster of --pod-host-namespace. Empty: the in-cluster configuration.")
 	fs.StringVar(&o.Owner, "pod-host-owner", o.Owner, "The syncer's --owner.")
 }
 
@@ -51,14 +51,18 @@ func (o *PodHostOptions) Validate() []error {
 	if o.Kubeconfig != "" && o.Namespace == "" {
 		return []error{fmt.Errorf("--pod-host-namespace is required with --pod-host-kubeconfig")}
 	}
+	if o.Namespace != "" && o.Owner == "" {
+		return []error{fmt.Errorf("--pod-host-owner must not be empty")}
+	}
 	return nil
 }
 
 // ApplyTo installs the host streams in cfg when a host is configured.
 func (o *PodHostOptions) ApplyTo(cfg *apiserver.Config) error {
-	if o.Kubeconfig == "" {
+	if o.Namespace == "" {
 		return nil
 	}
+	// With an empty path this is the in-cluster configuration.
 	restConfig, err := clientcmd.BuildConfigFromFlags("", o.Kubeconfig)
 	if err != nil {
 		return fmt.Errorf("--pod-host-kubeconfig: %w", err)
