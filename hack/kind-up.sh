@@ -2,7 +2,7 @@
 # Runs pod-apiserver beside etcd in a local kind cluster, from manifests/: the README's
 # "Run in kind" steps, in order. Needs kind, Docker and kubectl; `make kind-up` builds the images
 # and the binary first. OVERLAY picks the kustomization (base, overlays/etcd-3,
-# overlays/delegated-auth); CLUSTER the kind cluster's name.
+# overlays/delegated-auth, overlays/sync); CLUSTER the kind cluster's name.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
