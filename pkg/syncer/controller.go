@@ -18,7 +18,6 @@ package syncer
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -151,7 +150,8 @@ func (c *Controller) Run(ctx context.Context) error {
 	defer c.vFactory.Shutdown()
 	defer c.hFactory.Shutdown()
 	if !cache.WaitForCacheSync(ctx.Done(), c.vSynced, c.hSynced) {
-		return fmt.Errorf("pod caches did not sync: %w", ctx.Err())
+		// Stopped before it started: nothing went wrong.
+		return nil
 	}
 	klog.FromContext(ctx).Info("Syncing pods", "hostNamespace", c.config.HostNamespace, "owner", c.config.Owner, "workers", c.config.Workers)
 	var wg sync.WaitGroup
