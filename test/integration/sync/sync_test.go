@@ -20,6 +20,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"slices"
@@ -33,7 +36,9 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/client-go/tools/portforward"
 	"k8s.io/client-go/tools/remotecommand"
+	"k8s.io/client-go/transport/spdy"
 	"k8s.io/utils/ptr"
 
 	"github.com/pod-apiserver/pod-apiserver/pkg/syncer"
@@ -108,8 +113,8 @@ func testRunsPods(t *testing.T, l *loop) {
 	}
 }
 
-// testStreams: logs and exec through pod-apiserver reach the stand-in kubelet through the host's
-// API, over SPDY and WebSocket.
+// testStreams: logs, exec, attach and port-forward through pod-apiserver reach the stand-in
+// kubelet through the host's API, over SPDY and WebSocket.
 func testStreams(t *testing.T, l *loop) {
 	if l.kubelet == nil {
 		t.Skip("the host's kubelets are not this test's stand-in")
@@ -158,6 +163,49 @@ func testStreams(t *testing.T, l *loop) {
 	if out := l.kubectl(t, "exec", "-n", ns, "logger", "--", "echo", "from", "kubectl"); out != "from kubectl\n" {
 		t.Errorf("kubectl exec: %q", out)
 	}
+
+	// attach joins the stand-in's "cat": stdin comes back.
+	u = l.virtualClient.CoreV1().RESTClient().Post().Namespace(ns).Resource("pods").Name("logger").SubResource("attach").
+		VersionedParams(&corev1.PodAttachOptions{Stdin: true, Stdout: true}, parameterCodec).URL()
+	attach, err := remotecommand.NewWebSocketExecutor(l.virtual.ClientConfig, "GET", u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := attach.StreamWithContext(ctx, remotecommand.StreamOptions{Stdin: strings.NewReader("typed\n"), Stdout: &out}); err != nil || out.String() != "typed\n" {
+		t.Errorf("attach through the host: %q, %v", out.String(), err)
+	}
+
+	// port-forward reaches a port of the "pod": the stand-in forwards it to a local echo server.
+	echo := startEcho(t)
+	u = l.virtualClient.CoreV1().RESTClient().Post().Namespace(ns).Resource("pods").Name("logger").SubResource("portforward").URL()
+	rt, upgrader, err := spdy.RoundTripperFor(l.virtual.ClientConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop, ready := make(chan struct{}), make(chan struct{})
+	defer close(stop)
+	pf, err := portforward.NewOnAddresses(spdy.NewDialer(upgrader, &http.Client{Transport: rt}, "POST", u),
+		[]string{"127.0.0.1"}, []string{fmt.Sprintf("0:%d", echo)}, stop, ready, io.Discard, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = pf.ForwardPorts() }()
+	<-ready
+	ports, err := pf.GetPorts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", ports[0].Local))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = conn.Close() }()
+	_, _ = conn.Write([]byte("ping"))
+	reply := make([]byte, 4)
+	if _, err := io.ReadFull(conn, reply); err != nil || string(reply) != "ping" {
+		t.Errorf("port-forward through the host: %q, %v", reply, err)
+	}
 	var reached int
 	for _, r := range l.kubelet.Requests() {
 		if strings.Contains(r, "/"+hostNamespace+"/"+hostName+"/") {
@@ -167,6 +215,26 @@ func testStreams(t *testing.T, l *loop) {
 	if reached < 5 {
 		t.Errorf("the stand-in kubelet saw %d requests for the host pod: %v", reached, l.kubelet.Requests())
 	}
+}
+
+// startEcho serves a TCP echo on a free loopback port until the test ends.
+func startEcho(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() { _, _ = io.Copy(c, c); _ = c.Close() }()
+		}
+	}()
+	return ln.Addr().(*net.TCPAddr).Port
 }
 
 // testDeletion: a graceful deletion in pod-apiserver deletes the host pod with the same grace and
