@@ -450,6 +450,36 @@ func testUpdates(t *testing.T, l *loop) {
 		s := p.Status.EphemeralContainerStatuses
 		return len(s) == 1 && s[0].Name == "debugger" && s[0].State.Running != nil, fmt.Sprintf("%+v", s)
 	})
+
+	// An ephemeral container that reads a secret cannot be carried down: the pod says so and
+	// keeps running as it was.
+	pod, err = pods.Get(ctx, "app", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pod.Spec.EphemeralContainers = append(pod.Spec.EphemeralContainers, corev1.EphemeralContainer{EphemeralContainerCommon: corev1.EphemeralContainerCommon{
+		Name: "leaky", Image: "busybox:1.36", TerminationMessagePolicy: corev1.TerminationMessageReadFile, ImagePullPolicy: corev1.PullIfNotPresent,
+		Env: []corev1.EnvVar{{Name: "S", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "s"}, Key: "k"}}}},
+	}})
+	if _, err := pods.UpdateEphemeralContainers(ctx, "app", pod, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, "Synced=False", func() (bool, string) {
+		p, err := pods.Get(ctx, "app", metav1.GetOptions{})
+		if err != nil {
+			return false, err.Error()
+		}
+		for _, c := range p.Status.Conditions {
+			if c.Type == syncer.SyncedCondition && c.Status == corev1.ConditionFalse && c.Reason == syncer.ReasonSyncRefused &&
+				strings.Contains(c.Message, "spec.ephemeralContainers[1].env[0].valueFrom.secretKeyRef: ") {
+				return isRunning(p), "not running"
+			}
+		}
+		return false, fmt.Sprintf("%+v", p.Status.Conditions)
+	})
+	if h, err := l.hostPod(t, ns, "app"); err != nil || len(h.Spec.EphemeralContainers) != 1 {
+		t.Errorf("host pod ephemeral containers: %v", err)
+	}
 }
 
 // testRestart: a syncer stopped while pods come and go converges when it starts again: pods
