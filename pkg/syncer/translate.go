@@ -105,8 +105,10 @@ const (
 //
 //   - copied: containers (image, command, env values, ports, probes, resources, security context
 //     within the policy), init and ephemeral containers, restart policy, grace period, deadline,
-//     DNS settings, node selector, node affinity, tolerations, scheduler name, nodeName (a pod
-//     pinned to a node stays pinned to the host node of that name), OS, security context;
+//     DNS settings, node selector, node affinity, tolerations, scheduler name, OS, security context;
+//   - a pod pinned to a node (spec.nodeName) is pinned through the scheduler instead, by a required
+//     node affinity on the node's name, as kube's DaemonSet controller does, so that the host's
+//     scheduler still applies taints and capacity;
 //   - rewritten, so that the pod sees what it would see in pod-apiserver: env fieldRefs of
 //     metadata.name, metadata.namespace, metadata.uid, metadata.labels[...],
 //     metadata.annotations[...] and spec.serviceAccountName become literal values of the virtual
@@ -211,6 +213,9 @@ func HostPod(vpod *corev1.Pod, owner, hostNamespace string, policy Policy) (*cor
 	if spec.Hostname == "" && isDNSLabel(vpod.Name) {
 		spec.Hostname = vpod.Name
 	}
+	if spec.NodeName != "" {
+		pinToNode(spec)
+	}
 
 	return &corev1.Pod{
 		ObjectMeta: metav1.ObjectMeta{
@@ -224,6 +229,28 @@ func HostPod(vpod *corev1.Pod, owner, hostNamespace string, policy Policy) (*cor
 		},
 		Spec: *spec,
 	}, nil
+}
+
+// pinToNode replaces spec.nodeName by a required node affinity on metadata.name, added to every
+// required term (terms are ORed, so each must carry it).
+// k8s.io/kubernetes@v1.37.2 pkg/controller/daemon/util/daemonset_util.go ReplaceDaemonSetPodNodeNameNodeAffinity
+func pinToNode(spec *corev1.PodSpec) {
+	requirement := corev1.NodeSelectorRequirement{Key: "metadata.name", Operator: corev1.NodeSelectorOpIn, Values: []string{spec.NodeName}}
+	spec.NodeName = ""
+	if spec.Affinity == nil {
+		spec.Affinity = &corev1.Affinity{}
+	}
+	if spec.Affinity.NodeAffinity == nil {
+		spec.Affinity.NodeAffinity = &corev1.NodeAffinity{}
+	}
+	na := spec.Affinity.NodeAffinity
+	if na.RequiredDuringSchedulingIgnoredDuringExecution == nil || len(na.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms) == 0 {
+		na.RequiredDuringSchedulingIgnoredDuringExecution = &corev1.NodeSelector{NodeSelectorTerms: []corev1.NodeSelectorTerm{{}}}
+	}
+	terms := na.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms
+	for i := range terms {
+		terms[i].MatchFields = append(terms[i].MatchFields, requirement)
+	}
 }
 
 func translateContainer(vpod *corev1.Pod, c *corev1.Container, path string, policy Policy, refuse func(string, string, ...any)) {

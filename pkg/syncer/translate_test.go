@@ -105,6 +105,31 @@ func TestHostPodCopiesAndRewrites(t *testing.T) {
 	}
 }
 
+func TestHostPodPinsThroughTheScheduler(t *testing.T) {
+	vpod := virtualPod()
+	vpod.Spec.NodeName = "node-7"
+	vpod.Spec.Affinity = &corev1.Affinity{NodeAffinity: &corev1.NodeAffinity{RequiredDuringSchedulingIgnoredDuringExecution: &corev1.NodeSelector{
+		NodeSelectorTerms: []corev1.NodeSelectorTerm{
+			{MatchExpressions: []corev1.NodeSelectorRequirement{{Key: "zone", Operator: corev1.NodeSelectorOpIn, Values: []string{"a"}}}},
+			{MatchExpressions: []corev1.NodeSelectorRequirement{{Key: "zone", Operator: corev1.NodeSelectorOpIn, Values: []string{"b"}}}},
+		}}}}
+	hpod, refusals := HostPod(vpod, "o", "host", Policy{})
+	if refusals != nil {
+		t.Fatal(refusals)
+	}
+	if hpod.Spec.NodeName != "" {
+		t.Errorf("nodeName %q bypasses the host's scheduler", hpod.Spec.NodeName)
+	}
+	for i, term := range hpod.Spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms {
+		if len(term.MatchExpressions) != 1 || len(term.MatchFields) != 1 || term.MatchFields[0].Key != "metadata.name" || term.MatchFields[0].Values[0] != "node-7" {
+			t.Errorf("term %d: %+v", i, term)
+		}
+	}
+	if vpod.Spec.NodeName != "node-7" || len(vpod.Spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms[0].MatchFields) != 0 {
+		t.Error("the virtual pod was changed")
+	}
+}
+
 func TestHostPodRefusals(t *testing.T) {
 	cases := map[string]struct {
 		mutate func(*corev1.Pod)
