@@ -141,10 +141,10 @@ serve, or host privileges the operator has not allowed, are refused with a condi
 			if len(args) != 0 {
 				return fmt.Errorf("unexpected arguments: %q", args)
 			}
-			if err := logsapi.ValidateAndApply(o.Logs, nil); err != nil {
+			if err := o.Validate(); err != nil {
 				return err
 			}
-			if err := o.Validate(); err != nil {
+			if err := logsapi.ValidateAndApply(o.Logs, nil); err != nil {
 				return err
 			}
 			return Run(ctx, o)
