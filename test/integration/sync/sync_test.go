@@ -494,6 +494,12 @@ func testRestart(t *testing.T, l *loop) {
 		l.create(t, ns, framework.NewPod(name))
 		l.waitRunning(t, ns, name)
 	}
+	// Stopped mid-way: these pods are at every stage, from not seen to running.
+	var burst []string
+	for i := range 30 {
+		burst = append(burst, fmt.Sprintf("burst-%02d", i))
+		l.create(t, ns, framework.NewPod(burst[i]))
+	}
 	l.stop(t)
 
 	for _, name := range []string{"new-1", "new-2"} {
@@ -522,16 +528,18 @@ func testRestart(t *testing.T, l *loop) {
 	}
 
 	l.startSyncer(t)
-	for _, name := range []string{"kept", "new-1", "new-2"} {
+	want := append([]string{"kept", "new-1", "new-2"}, burst...)
+	for _, name := range want {
 		l.waitRunning(t, ns, name)
 	}
+	slices.Sort(want)
 	eventually(t, 30*time.Second, "no orphans", func() (bool, string) {
 		var names []string
 		for _, p := range l.hostPodsOf(t, ns) {
 			names = append(names, p.Annotations[syncer.NameAnnotation])
 		}
 		slices.Sort(names)
-		return slices.Equal(names, []string{"kept", "new-1", "new-2"}), strings.Join(names, ",")
+		return slices.Equal(names, want), strings.Join(names, ",")
 	})
 	if _, err := l.hostClient.CoreV1().Pods(hostNamespace).Get(ctx, foreign.Name, metav1.GetOptions{}); err != nil {
 		t.Errorf("another owner's host pod: %v", err)
