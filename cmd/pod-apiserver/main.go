@@ -24,12 +24,9 @@ import (
 	"k8s.io/component-base/cli"
 
 	"github.com/pod-apiserver/pod-apiserver/pkg/cmd/server"
-	synccmd "github.com/pod-apiserver/pod-apiserver/pkg/cmd/sync"
 )
 
 func main() {
 	ctx := genericapiserver.SetupSignalContext()
-	cmd := server.NewCommand(ctx)
-	cmd.AddCommand(synccmd.NewCommand(ctx))
-	os.Exit(cli.Run(cmd))
+	os.Exit(cli.Run(server.NewCommand(ctx)))
 }

@@ -41,7 +41,7 @@ func NewPodHostOptions() *PodHostOptions { return &PodHostOptions{Owner: syncer.
 
 // AddFlags registers the flags.
 func (o *PodHostOptions) AddFlags(fs *pflag.FlagSet) {
-	fs.StringVar(&o.Namespace, "pod-host-namespace", o.Namespace, "Host namespace where `pod-apiserver sync` runs the pods (the syncer's --host-namespace). When set, pods/log, exec, attach and portforward go to the host pod's same subresource through the host's API server, not to a kubelet.")
+	fs.StringVar(&o.Namespace, "pod-host-namespace", o.Namespace, "Host namespace where the syncer (pod-apiserver sync) runs the pods (the syncer's --host-namespace). When set, pods/log, exec, attach and portforward go to the host pod's same subresource through the host's API server, not to a kubelet.")
 	fs.StringVar(&o.Kubeconfig, "pod-host-kubeconfig", o.Kubeconfig, "Kubeconfig of the host cluster of --pod-host-namespace. Empty: the in-cluster configuration.")
 	fs.StringVar(&o.Owner, "pod-host-owner", o.Owner, "The syncer's --owner.")
 }
