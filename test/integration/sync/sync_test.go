@@ -291,6 +291,11 @@ func testDeletion(t *testing.T, l *loop) {
 	if pods := l.hostPodsOf(t, ns); len(pods) != 0 {
 		t.Errorf("a failed pod's host pod was made again: %v", pods[0].Name)
 	}
+	// Its streams have nowhere to go: the server says so rather than reaching another pod.
+	_, err = l.virtualClient.CoreV1().Pods(ns).GetLogs("outside", &corev1.PodLogOptions{}).DoRaw(ctx)
+	if !apierrors.IsServiceUnavailable(err) {
+		t.Errorf("logs of a pod whose host pod is gone: %v", err)
+	}
 	// A failed pod goes at once, as in kube.
 	if err := l.virtualClient.CoreV1().Pods(ns).Delete(ctx, "outside", metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
