@@ -2,7 +2,7 @@
 # Runs pod-apiserver beside etcd in a local kind cluster, from manifests/: the README's
 # "Run in kind" steps, in order. Needs kind, Docker and kubectl; `make kind-up` builds the images
 # and the binary first. OVERLAY picks the kustomization (base, overlays/etcd-3,
-# overlays/delegated-auth); CLUSTER the kind cluster's name.
+# overlays/delegated-auth, overlays/sync); CLUSTER the kind cluster's name.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,6 +33,11 @@ kind load image-archive _output/images/etcd.tar --name "${CLUSTER}"
 _output/bin/pod-apiserver certs --out "${certs}" --service pod-apiserver.pod-apiserver \
 	--server https://127.0.0.1:30443
 
+# 3b. overlays/sync: the syncer reaches pod-apiserver with the admin client certificate.
+if [[ "${OVERLAY}" == overlays/sync ]]; then
+	mkdir -p manifests/overlays/sync/certs
+	cp "${certs}"/{ca.crt,admin.crt,admin.key} manifests/overlays/sync/certs/
+fi
 # 4. The manifests, and a wait until every pod is ready.
 "${KUBECTL}" --context "kind-${CLUSTER}" apply -k "manifests/${OVERLAY}"
 "${KUBECTL}" --context "kind-${CLUSTER}" -n pod-apiserver rollout status statefulset/etcd --timeout=5m

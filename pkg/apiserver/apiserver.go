@@ -49,6 +49,9 @@ type Config struct {
 	// can-i --list), as kube-apiserver's authorizer configuration returns one beside the
 	// authorizer. Unset, the authorizer itself is used if it can list rules.
 	RuleResolver authorizer.RuleResolver
+	// PodStreams, when set, replaces subresources of pods (e.g. pods/log and exec served through
+	// a host cluster's API) with the storage it returns for the pods REST.
+	PodStreams func(pods rest.Getter) map[string]rest.Storage
 }
 
 type completedConfig struct {
@@ -58,6 +61,7 @@ type completedConfig struct {
 	PrivilegedGroups    []string
 	NamespaceController bool
 	RuleResolver        authorizer.RuleResolver
+	PodStreams          func(pods rest.Getter) map[string]rest.Storage
 }
 
 // CompletedConfig is a Config with every default filled in; only it can build a server.
@@ -77,7 +81,7 @@ func (c *Config) Complete() CompletedConfig {
 			return build(withInternalTypeNames(api), cfg)
 		}
 	}
-	return CompletedConfig{&completedConfig{GenericConfig: c.GenericConfig.Complete(), Kubelet: c.Kubelet, ProxyTransport: c.ProxyTransport, PrivilegedGroups: c.PrivilegedGroups, NamespaceController: c.NamespaceController, RuleResolver: c.RuleResolver}}
+	return CompletedConfig{&completedConfig{GenericConfig: c.GenericConfig.Complete(), Kubelet: c.Kubelet, ProxyTransport: c.ProxyTransport, PrivilegedGroups: c.PrivilegedGroups, NamespaceController: c.NamespaceController, RuleResolver: c.RuleResolver, PodStreams: c.PodStreams}}
 }
 
 // New builds the server and installs /api/v1.
@@ -121,6 +125,11 @@ func (c CompletedConfig) New() (*PodAPIServer, error) {
 		"pods/attach":              podStorage.Attach,
 		"pods/portforward":         podStorage.PortForward,
 		"pods/proxy":               podStorage.Proxy,
+	}
+	if c.PodStreams != nil {
+		for path, storage := range c.PodStreams(podStorage.Pod) {
+			apiGroupInfo.VersionedResourcesStorageMap[corev1.SchemeGroupVersion.Version][path] = storage
+		}
 	}
 	if err := generic.InstallLegacyAPIGroup(genericapiserver.DefaultLegacyAPIPrefix, &apiGroupInfo); err != nil {
 		return nil, fmt.Errorf("installing /api: %w", err)

@@ -126,6 +126,9 @@ func (o *Options) Config(etcdServers []string, bundle *pki.Bundle) (*apiserver.C
 	if err := o.Kubelet.ApplyTo(config); err != nil {
 		return nil, err
 	}
+	if err := o.PodHost.ApplyTo(config); err != nil {
+		return nil, err
+	}
 	return config, nil
 }
 

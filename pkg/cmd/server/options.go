@@ -71,6 +71,7 @@ type Options struct {
 	Recommended *genericoptions.RecommendedOptions
 	Logs        *logsapi.LoggingConfiguration
 	Kubelet     *KubeletOptions
+	PodHost     *PodHostOptions
 }
 
 // NewOptions returns the defaults: embedded etcd under ./pod-apiserver-data, HTTPS on
@@ -104,6 +105,7 @@ func NewOptions() *Options {
 		Recommended:         recommended,
 		Logs:                logsapi.NewLoggingConfiguration(),
 		Kubelet:             NewKubeletOptions(),
+		PodHost:             NewPodHostOptions(),
 	}
 	// The generic webhook and admission policy plugins read configuration kinds this server does
 	// not serve; only NamespaceLifecycle and the pod plugins are offered.
@@ -136,6 +138,7 @@ func (o *Options) Flags() cliflag.NamedFlagSets {
 	o.Recommended.EgressSelector.AddFlags(fss.FlagSet("egress selector"))
 	o.Recommended.Traces.AddFlags(fss.FlagSet("traces"))
 	o.Kubelet.AddFlags(fss.FlagSet("kubelet"))
+	o.PodHost.AddFlags(fss.FlagSet("pod host"))
 	logsapi.AddFlags(o.Logs, fss.FlagSet("logs"))
 	utilcompatibility.DefaultComponentGlobalsRegistry.AddFlags(fss.FlagSet("global"))
 	return fss
@@ -184,6 +187,7 @@ func (o *Options) Validate() error {
 	errs = append(errs, o.Recommended.Features.Validate()...)
 	errs = append(errs, o.Recommended.Admission.Validate()...)
 	errs = append(errs, o.Kubelet.Validate()...)
+	errs = append(errs, o.PodHost.Validate()...)
 	errs = append(errs, o.validateCertificateFlags()...)
 	errs = append(errs, utilcompatibility.DefaultComponentGlobalsRegistry.Validate()...)
 	if o.TokenAuthFile != "" {

@@ -32,6 +32,7 @@ import (
 	"k8s.io/component-base/version/verflag"
 	"k8s.io/klog/v2"
 
+	synccmd "github.com/pod-apiserver/pod-apiserver/pkg/cmd/sync"
 	"github.com/pod-apiserver/pod-apiserver/pkg/embeddedetcd"
 	"github.com/pod-apiserver/pod-apiserver/pkg/version"
 	genericapiserver "k8s.io/apiserver/pkg/server"
@@ -90,6 +91,7 @@ on 127.0.0.1:6443 and writes an admin kubeconfig into --data-dir.`,
 		cmd.Flags().AddFlagSet(fs)
 	}
 	cmd.AddCommand(NewCertsCommand())
+	cmd.AddCommand(synccmd.NewCommand(ctx))
 	cols, _, _ := term.TerminalSize(cmd.OutOrStdout())
 	cliflag.SetUsageAndHelpFunc(cmd, fss, cols)
 	return cmd
