@@ -30,10 +30,14 @@ import (
 	"k8s.io/apiserver/pkg/admission"
 )
 
+// File ported from k8s.io/apiserver@v0.37.2 pkg/admission/plugin/namespace/lifecycle/admission.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // PluginName is the name kube-apiserver gives the plugin, as --enable-admission-plugins takes it.
 const PluginName = "NamespaceLifecycle"
 
 // Register offers the plugin to the admission chain.
+// k8s.io/apiserver@v0.37.2 pkg/admission/plugin/namespace/lifecycle/admission.go Register
 func Register(plugins *admission.Plugins) {
 	plugins.Register(PluginName, func(io.Reader) (admission.Interface, error) {
 		return New(), nil
@@ -48,11 +52,13 @@ type Plugin struct {
 var _ admission.MutationInterface = &Plugin{}
 
 // New returns the plugin; like kube's it acts on creates, of pods and of their subresources.
+// k8s.io/apiserver@v0.37.2 pkg/admission/plugin/namespace/lifecycle/admission.go NewLifecycle
 func New() *Plugin {
 	return &Plugin{Handler: admission.NewHandler(admission.Create)}
 }
 
 // Admit runs before defaulting and validation, as kube's lookup of the namespace does.
+// k8s.io/apiserver@v0.37.2 pkg/admission/plugin/namespace/lifecycle/admission.go Lifecycle.Admit
 func (p *Plugin) Admit(ctx context.Context, a admission.Attributes, _ admission.ObjectInterfaces) error {
 	ns := a.GetNamespace()
 	if ns == "" || len(utilvalidation.IsDNS1123Label(ns)) == 0 {

@@ -30,6 +30,11 @@ import (
 	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/validation"
 )
 
+// File ported from:
+//   k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go
+//   k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // podResizeStrategy implements pods/resize, through which the resources of a running pod's
 // containers are changed in place. Only container (and init container) resources and resize
 // policies, and pod-level resources, are taken from a write.
@@ -42,6 +47,7 @@ func ResizeStrategy(typer runtime.ObjectTyper) podResizeStrategy {
 	return podResizeStrategy{Strategy(typer)}
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podResizeStrategy.PrepareForUpdate
 func (podResizeStrategy) PrepareForUpdate(ctx context.Context, obj, old runtime.Object) {
 	newPod := obj.(*corev1.Pod)
 	oldPod := old.(*corev1.Pod)
@@ -61,6 +67,7 @@ func (podResizeStrategy) PrepareForUpdate(ctx context.Context, obj, old runtime.
 // keepOnlyResizeChanges resets newPod to oldPod except for what a resize may change. A write
 // that adds, removes, renames or reorders containers is left as sent, so that validation names
 // the fault instead of the change silently vanishing.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go dropNonResizeUpdates
 func keepOnlyResizeChanges(newPod, oldPod *corev1.Pod) {
 	if len(newPod.Spec.Containers) != len(oldPod.Spec.Containers) || len(newPod.Spec.InitContainers) != len(oldPod.Spec.InitContainers) {
 		return
@@ -98,11 +105,13 @@ func withResizeFields(newContainers, oldContainers []corev1.Container) []corev1.
 	return out
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podResizeStrategy.ValidateUpdate
 func (podResizeStrategy) ValidateUpdate(ctx context.Context, obj, old runtime.Object) field.ErrorList {
 	newPod, oldPod := obj.(*corev1.Pod), old.(*corev1.Pod)
 	return validation.ValidatePodResize(newPod, oldPod, validation.OptionsFor(newPod, oldPod))
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podResizeStrategy.WarningsOnUpdate
 func (podResizeStrategy) WarningsOnUpdate(ctx context.Context, obj, old runtime.Object) []string {
 	return nil
 }
@@ -114,17 +123,21 @@ type ResizeREST struct {
 }
 
 // New returns an empty pod.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go ResizeREST.New
 func (r *ResizeREST) New() runtime.Object { return &corev1.Pod{} }
 
 // Destroy does nothing: the main pods REST owns the shared storage.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go ResizeREST.Destroy
 func (r *ResizeREST) Destroy() {}
 
 // Get returns the pod; patches start from it.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go ResizeREST.Get
 func (r *ResizeREST) Get(ctx context.Context, name string, options *metav1.GetOptions) (runtime.Object, error) {
 	return r.store.Get(ctx, name, options)
 }
 
 // Update resizes a pod. A subresource never creates its pod.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go ResizeREST.Update
 func (r *ResizeREST) Update(ctx context.Context, name string, objInfo rest.UpdatedObjectInfo, createValidation rest.ValidateObjectFunc, updateValidation rest.ValidateObjectUpdateFunc, forceAllowCreate bool, options *metav1.UpdateOptions) (runtime.Object, bool, error) {
 	return r.store.Update(ctx, name, objInfo, createValidation, updateValidation, false, options)
 }

@@ -22,6 +22,9 @@ import (
 	corev1 "k8s.io/api/core/v1"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // The behaviour below follows the v1.37 default feature gates: every field guarded by a gate that
 // is off by default is cleared from writes, unless the stored pod already uses it (so that turning
 // a gate off never makes a stored pod unwritable). Fields whose gates are on are kept.
@@ -29,6 +32,7 @@ import (
 // DropDisabledFields clears the fields of disabled features from pod; old is the stored pod on
 // update and nil on create. It also removes the legacy init-container annotations, which kube
 // has ignored since v1.8.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go DropDisabledPodFields
 func DropDisabledFields(pod, old *corev1.Pod) {
 	var oldSpec *corev1.PodSpec
 	var oldStatus *corev1.PodStatus
@@ -48,6 +52,7 @@ var legacyInitContainerAnnotations = []string{
 }
 
 // DropInitContainerAnnotations removes the pre-v1.8 init container annotations from annotations.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go DropInitContainerAnnotations
 func DropInitContainerAnnotations(annotations map[string]string) {
 	for _, key := range legacyInitContainerAnnotations {
 		delete(annotations, key)
@@ -56,6 +61,7 @@ func DropInitContainerAnnotations(annotations map[string]string) {
 
 // allContainers visits init, regular and ephemeral containers in that order until visit returns
 // false.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go VisitContainers
 func allContainers(spec *corev1.PodSpec, visit func(*corev1.Container) bool) {
 	for i := range spec.InitContainers {
 		if !visit(&spec.InitContainers[i]) {
@@ -75,6 +81,7 @@ func allContainers(spec *corev1.PodSpec, visit func(*corev1.Container) bool) {
 }
 
 // anyContainer tells whether some container of spec (nil: none) satisfies used.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go VisitContainers
 func anyContainer(spec *corev1.PodSpec, used func(*corev1.Container) bool) bool {
 	if spec == nil {
 		return false
@@ -87,6 +94,7 @@ func anyContainer(spec *corev1.PodSpec, used func(*corev1.Container) bool) bool 
 	return found
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go dropDisabledFields
 func dropDisabledSpecFields(spec, old *corev1.PodSpec) {
 	// ContainerStopSignals (alpha).
 	if !anyContainer(old, func(c *corev1.Container) bool { return c.Lifecycle != nil && c.Lifecycle.StopSignal != nil }) {
@@ -168,6 +176,7 @@ func httpGetActions(c *corev1.Container) []*corev1.HTTPGetAction {
 	return actions
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go httpProbeProtocolInUse
 func usesHTTPProtocol(c *corev1.Container) bool {
 	for _, action := range httpGetActions(c) {
 		if action.Protocol != nil {
@@ -177,6 +186,7 @@ func usesHTTPProtocol(c *corev1.Container) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go grpcProbeModeInUse
 func usesGRPCMode(c *corev1.Container) bool {
 	for _, probe := range []*corev1.Probe{c.LivenessProbe, c.ReadinessProbe, c.StartupProbe} {
 		if probe != nil && probe.GRPC != nil && probe.GRPC.Mode != nil {
@@ -186,6 +196,7 @@ func usesGRPCMode(c *corev1.Container) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go bindMountOptionsInUse
 func usesBindMountOptions(c *corev1.Container) bool {
 	for _, mount := range c.VolumeMounts {
 		if len(mount.BindMountOptions) > 0 {
@@ -195,6 +206,7 @@ func usesBindMountOptions(c *corev1.Container) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go emptyDirVolumeModeInUse
 func usesEmptyDirMode(spec *corev1.PodSpec) bool {
 	if spec == nil {
 		return false
@@ -274,6 +286,7 @@ func volumeUserFields(spec *corev1.PodSpec, visit func(**int64) bool) {
 	}
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go atomicWriteVolumeUserFieldsInUse
 func usesVolumeUserFields(spec *corev1.PodSpec) bool {
 	if spec == nil {
 		return false
@@ -286,6 +299,7 @@ func usesVolumeUserFields(spec *corev1.PodSpec) bool {
 	return used
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go dropDisabledAtomicWriteVolumeUserFields
 func dropVolumeUserFields(spec *corev1.PodSpec) {
 	volumeUserFields(spec, func(user **int64) bool {
 		*user = nil
@@ -293,6 +307,7 @@ func dropVolumeUserFields(spec *corev1.PodSpec) {
 	})
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go dropDisabledPodStatusFields
 func dropDisabledStatusFields(status, old *corev1.PodStatus) {
 	// ImageVolumeWithDigest (alpha).
 	if !usesVolumeStatus(old) {
@@ -314,6 +329,7 @@ func dropDisabledStatusFields(status, old *corev1.PodStatus) {
 	}
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go volumeHealthInUse
 func usesVolumeStatus(status *corev1.PodStatus) bool {
 	if status == nil {
 		return false

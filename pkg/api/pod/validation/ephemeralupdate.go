@@ -24,10 +24,14 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // ValidatePodEphemeralContainersUpdate validates a write to pods/ephemeralcontainers. The
 // strategy has already reduced the write to its ephemeral containers, so the pod as a whole must
 // still be valid, and the containers the pod already had must come back unchanged: a running
 // ephemeral container cannot be altered or taken away, only new ones added.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidatePodEphemeralContainersUpdate
 func ValidatePodEphemeralContainersUpdate(newPod, oldPod *corev1.Pod, opts PodValidationOptions) field.ErrorList {
 	metaPath := field.NewPath("metadata")
 	allErrs := validatePodObjectMetaUpdate(&newPod.ObjectMeta, &oldPod.ObjectMeta, metaPath)

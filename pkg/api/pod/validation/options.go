@@ -29,6 +29,9 @@ import (
 	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // PodValidationOptions switches the relaxations validation grants. Most exist so that an update
 // of a pod stored under older, looser rules is not rejected for what it already had; on create
 // they are all off except where a v1.37 default feature gate turns them on.
@@ -115,6 +118,7 @@ var defaultGates = featureGates{
 
 // OptionsFor returns the options for validating newPod; oldPod is nil on create. Relaxations are
 // granted on update only when the stored pod already relies on them.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go GetValidationOptionsFromPodSpecAndMeta
 func OptionsFor(newPod, oldPod *corev1.Pod) PodValidationOptions {
 	return optionsFor(newPod, oldPod, defaultGates)
 }
@@ -204,6 +208,7 @@ func isValidDeletionCost(v string) bool {
 }
 
 // allContainers returns the init, regular and ephemeral containers of spec, in that order.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go VisitContainers
 func allContainers(spec *corev1.PodSpec) []*corev1.Container {
 	out := make([]*corev1.Container, 0, len(spec.InitContainers)+len(spec.Containers)+len(spec.EphemeralContainers))
 	for i := range spec.InitContainers {
@@ -224,6 +229,7 @@ func isSidecar(c *corev1.Container) bool {
 
 // keepsRelaxedEnvVarName reports whether the new spec keeps an env var name that only the
 // relaxed rules accept and that the stored spec already had.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go relaxedEnvVarUsed
 func keepsRelaxedEnvVarName(newSpec, oldSpec *corev1.PodSpec) bool {
 	oldNames := envVarNames(oldSpec)
 	if len(oldNames) == 0 {
@@ -239,6 +245,7 @@ func keepsRelaxedEnvVarName(newSpec, oldSpec *corev1.PodSpec) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go gatherPodEnvVarNames
 func envVarNames(spec *corev1.PodSpec) map[string]bool {
 	names := map[string]bool{}
 	for _, c := range allContainers(spec) {
@@ -252,6 +259,7 @@ func envVarNames(spec *corev1.PodSpec) map[string]bool {
 	return names
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go hasEnvFileKeyRef
 func usesEnvFileKeyRef(spec *corev1.PodSpec) bool {
 	for _, c := range allContainers(spec) {
 		for _, e := range c.Env {
@@ -263,6 +271,7 @@ func usesEnvFileKeyRef(spec *corev1.PodSpec) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go taintTolerationComparisonOperatorsInUse
 func usesTolerationComparison(spec *corev1.PodSpec) bool {
 	for _, t := range spec.Tolerations {
 		if t.Operator == corev1.TolerationOpLt || t.Operator == corev1.TolerationOpGt {
@@ -272,6 +281,7 @@ func usesTolerationComparison(spec *corev1.PodSpec) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go hasRestartContainerForNonSidecarInitContainer
 func hasRestartContainerResizeOnPlainInitContainer(spec *corev1.PodSpec) bool {
 	for i := range spec.InitContainers {
 		c := &spec.InitContainers[i]
@@ -287,6 +297,7 @@ func hasRestartContainerResizeOnPlainInitContainer(spec *corev1.PodSpec) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go usesIndivisibleHugePagesValues
 func usesIndivisibleHugePages(spec *corev1.PodSpec) bool {
 	for _, c := range allContainers(spec) {
 		if hasIndivisibleHugePages(c.Resources.Limits) || hasIndivisibleHugePages(c.Resources.Requests) {
@@ -296,6 +307,7 @@ func usesIndivisibleHugePages(spec *corev1.PodSpec) bool {
 	return hasIndivisibleHugePages(spec.Overhead)
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go checkContainerUseIndivisibleHugePagesValues
 func hasIndivisibleHugePages(list corev1.ResourceList) bool {
 	for name, q := range list {
 		if strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix) && !isHugePageValueDivisible(name, q) {
@@ -315,6 +327,7 @@ func isHugePageValueDivisible(name corev1.ResourceName, q resource.Quantity) boo
 	return q.Value()%pageSize.Value() == 0
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go hasInvalidLabelValueInAffinitySelector
 func hasInvalidPodAffinitySelector(spec *corev1.PodSpec) bool {
 	if spec.Affinity == nil {
 		return false
@@ -344,6 +357,7 @@ func isStrictlyValidSelector(sel *metav1.LabelSelector) bool {
 	return len(metavalidation.ValidateLabelSelector(sel, metavalidation.LabelSelectorValidationOptions{}, nil)) == 0
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go hasInvalidLabelValueInRequiredNodeAffinity
 func hasInvalidRequiredNodeAffinityValue(spec *corev1.PodSpec) bool {
 	if spec.Affinity == nil || spec.Affinity.NodeAffinity == nil || spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution == nil {
 		return false
@@ -360,6 +374,7 @@ func hasInvalidRequiredNodeAffinityValue(spec *corev1.PodSpec) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go hasInvalidTopologySpreadConstraintLabelSelector
 func hasInvalidSpreadSelector(spec *corev1.PodSpec) bool {
 	for _, c := range spec.TopologySpreadConstraints {
 		if !isStrictlyValidSelector(c.LabelSelector) {
@@ -371,6 +386,7 @@ func hasInvalidSpreadSelector(spec *corev1.PodSpec) bool {
 
 // violatesSpreadMatchLabelKeys applies the current matchLabelKeys rules: keys need a selector,
 // must be label names, and may not be selected on besides the merged expression.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go hasInvalidTopologySpreadConstrainMatchLabelKeys
 func violatesSpreadMatchLabelKeys(spec *corev1.PodSpec) bool {
 	for _, c := range spec.TopologySpreadConstraints {
 		if len(c.MatchLabelKeys) == 0 {
@@ -406,6 +422,7 @@ func violatesSpreadMatchLabelKeys(spec *corev1.PodSpec) bool {
 
 // violatesLegacySpreadMatchLabelKeys applies the rules from before the selector merge, under
 // which a matchLabelKeys key could not appear in the selector at all.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go hasLegacyInvalidTopologySpreadConstrainMatchLabelKeys
 func violatesLegacySpreadMatchLabelKeys(spec *corev1.PodSpec) bool {
 	for _, c := range spec.TopologySpreadConstraints {
 		if len(c.MatchLabelKeys) == 0 {
@@ -433,6 +450,7 @@ func violatesLegacySpreadMatchLabelKeys(spec *corev1.PodSpec) bool {
 
 // hasNonLocalTokenPath reports a projected service account token path that is absolute or
 // climbs out of the volume.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go hasNonLocalProjectedTokenPath
 func hasNonLocalTokenPath(spec *corev1.PodSpec) bool {
 	for _, v := range spec.Volumes {
 		if v.Projected == nil {
@@ -508,6 +526,7 @@ func sysctlNamespace(name string) string {
 	return ""
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go hasRestartableInitContainerResizePolicy
 func hasSidecarResizePolicy(spec *corev1.PodSpec) bool {
 	for i := range spec.InitContainers {
 		if isSidecar(&spec.InitContainers[i]) && len(spec.InitContainers[i].ResizePolicy) > 0 {
@@ -517,6 +536,7 @@ func hasSidecarResizePolicy(spec *corev1.PodSpec) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go containerRestartRulesInUse
 func usesContainerRestartRules(spec *corev1.PodSpec) bool {
 	for _, c := range spec.InitContainers {
 		if (c.RestartPolicy != nil && *c.RestartPolicy != corev1.ContainerRestartPolicyAlways) || len(c.RestartPolicyRules) > 0 {
@@ -531,6 +551,7 @@ func usesContainerRestartRules(spec *corev1.PodSpec) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go restartAllContainersActionInUse
 func usesRestartAllContainers(spec *corev1.PodSpec) bool {
 	if hasRestartAllContainersRule(spec) {
 		return true
@@ -559,6 +580,7 @@ func hasRestartAllContainersRule(spec *corev1.PodSpec) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go hasUserNamespacesWithVolumeDevices
 func hasUserNamespaceWithVolumeDevices(spec *corev1.PodSpec) bool {
 	if spec.HostUsers == nil || *spec.HostUsers {
 		return false
@@ -571,6 +593,7 @@ func hasUserNamespaceWithVolumeDevices(spec *corev1.PodSpec) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go hasEmptyImageVolumeReference
 func hasEmptyImageVolumeReference(spec *corev1.PodSpec) bool {
 	for _, v := range spec.Volumes {
 		if v.Image != nil && v.Image.Reference == "" {
@@ -580,6 +603,7 @@ func hasEmptyImageVolumeReference(spec *corev1.PodSpec) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go hasSysAdminAndPrivilegeEscalationFalse
 func hasSysAdminWithoutEscalation(spec *corev1.PodSpec) bool {
 	for _, c := range allContainers(spec) {
 		sc := c.SecurityContext

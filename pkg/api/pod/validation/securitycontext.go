@@ -32,10 +32,14 @@ import (
 	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/validation/internal/core"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // The security profile checks are shared by the pod and the container security contexts.
 
 // validatePodSpecSecurityContext validates spec.securityContext and the sysctls' agreement with
 // the host namespaces the pod shares.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validatePodSpecSecurityContext
 func validatePodSpecSecurityContext(securityContext *corev1.PodSecurityContext, spec *corev1.PodSpec, specPath, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	if securityContext == nil {
 		return nil
@@ -82,6 +86,7 @@ func invalidForEachInt(value int64, msgs []string, fldPath *field.Path) field.Er
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateSELinuxChangePolicy
 func validateSELinuxChangePolicy(policy corev1.PodSELinuxChangePolicy, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	if opts.AllowOnlyRecursiveSELinuxChangePolicy {
 		if policy != corev1.SELinuxChangePolicyRecursive {
@@ -103,6 +108,7 @@ const sysctlMaxLength = 253
 // error message.
 var sysctlNamePattern = regexp.MustCompile(`^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$`)
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateSysctls
 func validateSysctls(sysctls []corev1.Sysctl, spec *corev1.PodSpec, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	var allErrs field.ErrorList
 	seen := sets.New[string]()
@@ -132,6 +138,7 @@ func validateSysctls(sysctls []corev1.Sysctl, spec *corev1.PodSpec, fldPath *fie
 }
 
 // validateSeccompProfileField validates a seccompProfile of the pod or of a container.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateSeccompProfileField
 func validateSeccompProfileField(sp *corev1.SeccompProfile, fldPath *field.Path) field.ErrorList {
 	if sp == nil {
 		return nil
@@ -178,6 +185,7 @@ func validateSeccompLocalPath(p string, fldPath *field.Path) field.ErrorList {
 const maxAppArmorLocalhostProfileLength = 4095
 
 // validateAppArmorProfileField validates an appArmorProfile of the pod or of a container.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateAppArmorProfileField
 func validateAppArmorProfileField(profile *corev1.AppArmorProfile, fldPath *field.Path) field.ErrorList {
 	if profile == nil {
 		return nil
@@ -230,6 +238,7 @@ var (
 )
 
 // validateWindowsSecurityContextOptions validates windowsOptions of the pod or of a container.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateWindowsSecurityContextOptions
 func validateWindowsSecurityContextOptions(windowsOptions *corev1.WindowsSecurityContextOptions, fldPath *field.Path) field.ErrorList {
 	if windowsOptions == nil {
 		return nil

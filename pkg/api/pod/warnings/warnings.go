@@ -30,9 +30,15 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
+// File ported from:
+//   k8s.io/kubernetes@v1.37.2 pkg/api/pod/warnings.go
+//   k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // ForCreate returns the warnings for a pod about to be created, given as defaulted and prepared
 // for storage. The AppArmor annotation warnings are not here: kube emits those while preparing
 // the pod, before these.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/warnings.go GetWarningsForPod
 func ForCreate(pod *corev1.Pod) []string {
 	var warnings []string
 	// The name becomes the hostname unless spec.hostname is set; kube prints the list as is.
@@ -44,6 +50,7 @@ func ForCreate(pod *corev1.Pod) []string {
 
 // ForStatusUpdate returns the warnings for a write to pods/status: IPs that are valid but written
 // in a form other than the standard one.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podStatusStrategy.WarningsOnUpdate
 func ForStatusUpdate(newPod, oldPod *corev1.Pod) []string {
 	var warnings []string
 	for i, ip := range newPod.Status.PodIPs {
@@ -92,6 +99,7 @@ func hasFractionalBytes(q resource.Quantity) bool {
 }
 
 // forSpecAndMeta holds kube's pod spec advice, in kube's order.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/warnings.go warningsForPodSpecAndMeta
 func forSpecAndMeta(spec *corev1.PodSpec, annotations map[string]string) []string {
 	specPath := field.NewPath("spec")
 	var warnings []string
@@ -205,6 +213,7 @@ func seccompAnnotationWarning(key string) string {
 	return fmt.Sprintf(`%s: non-functional in v1.27+; use the "seccompProfile" field instead`, field.NewPath("metadata", "annotations").Key(key))
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/warnings.go warningsForPodAffinityTerms
 func nullSelectorTermWarnings(required []corev1.PodAffinityTerm, preferred []corev1.WeightedPodAffinityTerm, fldPath *field.Path) []string {
 	var warnings []string
 	for i, t := range required {
