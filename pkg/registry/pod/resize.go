@@ -28,6 +28,7 @@ import (
 
 	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/prepare"
 	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/validation"
+	"github.com/pod-apiserver/pod-apiserver/pkg/features"
 )
 
 // File ported from:
@@ -73,16 +74,20 @@ func keepOnlyResizeChanges(newPod, oldPod *corev1.Pod) {
 		return
 	}
 	podResources := newPod.Spec.Resources
+	volumes := newPod.Spec.Volumes
 	containers := withResizeFields(newPod.Spec.Containers, oldPod.Spec.Containers)
 	initContainers := withResizeFields(newPod.Spec.InitContainers, oldPod.Spec.InitContainers)
 
 	newPod.Spec = *oldPod.Spec.DeepCopy()
-	// InPlacePodLevelResourcesVerticalScaling is on by default.
-	newPod.Spec.Resources = podResources
+	if features.Enabled(features.InPlacePodLevelResourcesVerticalScaling) {
+		newPod.Spec.Resources = podResources
+	}
 	newPod.Spec.Containers = containers
 	newPod.Spec.InitContainers = initContainers
-	// Volumes stay as stored: InPlacePodVerticalScalingMemoryBackedVolumes, which would let a
-	// resize change emptyDir size limits, is off by default.
+	// Volumes stay as stored unless a resize may change emptyDir size limits.
+	if features.Enabled(features.InPlacePodVerticalScalingMemoryBackedVolumes) {
+		newPod.Spec.Volumes = volumes
+	}
 	newPod.Status = *oldPod.Status.DeepCopy()
 	metav1.ResetObjectMetaForStatus(&newPod.ObjectMeta, oldPod.ObjectMeta.DeepCopy())
 }

@@ -20,14 +20,16 @@ package prepare
 
 import (
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/features"
 )
 
 // File ported from k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go.
 // The helpers here that name no upstream function of their own serve the functions that do.
 
-// The behaviour below follows the v1.37 default feature gates: every field guarded by a gate that
-// is off by default is cleared from writes, unless the stored pod already uses it (so that turning
-// a gate off never makes a stored pod unwritable). Fields whose gates are on are kept.
+// Every field guarded by a feature gate (pkg/features) is cleared from writes while its gate is
+// off, unless the stored pod already uses it (so that turning a gate off never makes a stored pod
+// unwritable). The gates have kube's defaults and follow --feature-gates.
 
 // DropDisabledFields clears the fields of disabled features from pod; old is the stored pod on
 // update and nil on create. It also removes the legacy init-container annotations, which kube
@@ -96,8 +98,7 @@ func anyContainer(spec *corev1.PodSpec, used func(*corev1.Container) bool) bool 
 
 // k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go dropDisabledFields
 func dropDisabledSpecFields(spec, old *corev1.PodSpec) {
-	// ContainerStopSignals (alpha).
-	if !anyContainer(old, func(c *corev1.Container) bool { return c.Lifecycle != nil && c.Lifecycle.StopSignal != nil }) {
+	if !features.Enabled(features.ContainerStopSignals) && !anyContainer(old, func(c *corev1.Container) bool { return c.Lifecycle != nil && c.Lifecycle.StopSignal != nil }) {
 		allContainers(spec, func(c *corev1.Container) bool {
 			if c.Lifecycle != nil && c.Lifecycle.StopSignal != nil {
 				c.Lifecycle.StopSignal = nil
@@ -108,8 +109,7 @@ func dropDisabledSpecFields(spec, old *corev1.PodSpec) {
 			return true
 		})
 	}
-	// H2CContainerProbe (alpha).
-	if !anyContainer(old, usesHTTPProtocol) {
+	if !features.Enabled(features.H2CContainerProbe) && !anyContainer(old, usesHTTPProtocol) {
 		allContainers(spec, func(c *corev1.Container) bool {
 			for _, action := range httpGetActions(c) {
 				action.Protocol = nil
@@ -117,8 +117,7 @@ func dropDisabledSpecFields(spec, old *corev1.PodSpec) {
 			return true
 		})
 	}
-	// GRPCContainerProbeTLS (alpha).
-	if !anyContainer(old, usesGRPCMode) {
+	if !features.Enabled(features.GRPCContainerProbeTLS) && !anyContainer(old, usesGRPCMode) {
 		allContainers(spec, func(c *corev1.Container) bool {
 			for _, probe := range []*corev1.Probe{c.LivenessProbe, c.ReadinessProbe, c.StartupProbe} {
 				if probe != nil && probe.GRPC != nil {
@@ -128,16 +127,14 @@ func dropDisabledSpecFields(spec, old *corev1.PodSpec) {
 			return true
 		})
 	}
-	// EmptyDirVolumeMode (alpha).
-	if !usesEmptyDirMode(old) {
+	if !features.Enabled(features.EmptyDirVolumeMode) && !usesEmptyDirMode(old) {
 		for i := range spec.Volumes {
 			if spec.Volumes[i].EmptyDir != nil {
 				spec.Volumes[i].EmptyDir.Mode = nil
 			}
 		}
 	}
-	// VolumeBindMountOptions (alpha).
-	if !anyContainer(old, usesBindMountOptions) {
+	if !features.Enabled(features.VolumeBindMountOptions) && !anyContainer(old, usesBindMountOptions) {
 		allContainers(spec, func(c *corev1.Container) bool {
 			for i := range c.VolumeMounts {
 				c.VolumeMounts[i].BindMountOptions = nil
@@ -145,16 +142,13 @@ func dropDisabledSpecFields(spec, old *corev1.PodSpec) {
 			return true
 		})
 	}
-	// AtomicWriteVolumeUserFields (alpha).
-	if !usesVolumeUserFields(old) {
+	if !features.Enabled(features.AtomicWriteVolumeUserFields) && !usesVolumeUserFields(old) {
 		dropVolumeUserFields(spec)
 	}
-	// GenericWorkload (alpha).
-	if old == nil || old.SchedulingGroup == nil {
+	if !features.Enabled(features.GenericWorkload) && (old == nil || old.SchedulingGroup == nil) {
 		spec.SchedulingGroup = nil
 	}
-	// EvictionRequestAPI (alpha).
-	if old == nil || len(old.EvictionResponders) == 0 {
+	if !features.Enabled(features.EvictionRequestAPI) && (old == nil || len(old.EvictionResponders) == 0) {
 		spec.EvictionResponders = nil
 	}
 }
@@ -309,8 +303,7 @@ func dropVolumeUserFields(spec *corev1.PodSpec) {
 
 // k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go dropDisabledPodStatusFields
 func dropDisabledStatusFields(status, old *corev1.PodStatus) {
-	// ImageVolumeWithDigest (alpha).
-	if !usesVolumeStatus(old) {
+	if !features.Enabled(features.ImageVolumeWithDigest) && !usesVolumeStatus(old) {
 		for _, statuses := range [][]corev1.ContainerStatus{status.InitContainerStatuses, status.ContainerStatuses, status.EphemeralContainerStatuses} {
 			for i := range statuses {
 				for j := range statuses[i].VolumeMounts {
@@ -319,12 +312,10 @@ func dropDisabledStatusFields(status, old *corev1.PodStatus) {
 			}
 		}
 	}
-	// DRANodeAllocatableResources (alpha).
-	if old == nil || len(old.NodeAllocatableResourceClaimStatuses) == 0 {
+	if !features.Enabled(features.DRANodeAllocatableResources) && (old == nil || len(old.NodeAllocatableResourceClaimStatuses) == 0) {
 		status.NodeAllocatableResourceClaimStatuses = nil
 	}
-	// CSIVolumeHealth (alpha).
-	if old == nil || len(old.VolumeHealth) == 0 {
+	if !features.Enabled(features.CSIVolumeHealth) && (old == nil || len(old.VolumeHealth) == 0) {
 		status.VolumeHealth = nil
 	}
 }

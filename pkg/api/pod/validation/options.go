@@ -27,6 +27,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	metavalidation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/features"
 )
 
 // File ported from k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go.
@@ -78,7 +80,8 @@ type PodValidationOptions struct {
 	OldPodViolatesLegacyMatchLabelKeysValidation bool
 }
 
-// featureGates holds the feature gates that change pod validation.
+// featureGates holds the feature gates that change pod validation, read once per request so
+// that one validation sees one setting.
 type featureGates struct {
 	PodDeletionCost                                bool
 	PodLevelResources                              bool
@@ -97,30 +100,32 @@ type featureGates struct {
 	TaintTolerationComparisonOperators             bool
 }
 
-// defaultGates are the kube-apiserver v1.37 defaults; the server offers no way to change them.
-var defaultGates = featureGates{
-	PodDeletionCost:                                true,
-	PodLevelResources:                              true,
-	InPlacePodVerticalScaling:                      true,
-	MatchLabelKeysInPodTopologySpread:              true,
-	MatchLabelKeysInPodTopologySpreadSelectorMerge: true,
-	InPlacePodLevelResourcesVerticalScaling:        true,
-	InPlacePodVerticalScalingMemoryBackedVolumes:   false,
-	ContainerRestartRules:                          true,
-	RestartAllContainersOnContainerExits:           true,
-	ImageVolumeWithDigest:                          false,
-	RelaxedEnvironmentVariableValidation:           true,
-	EnvFiles:                                       true,
-	UserNamespacesHostNetworkSupport:               false,
-	SELinuxMount:                                   true,
-	TaintTolerationComparisonOperators:             false,
+// currentGates reads the gates from the process's feature gate (--feature-gates).
+func currentGates() featureGates {
+	return featureGates{
+		PodDeletionCost:                                features.Enabled(features.PodDeletionCost),
+		PodLevelResources:                              features.Enabled(features.PodLevelResources),
+		InPlacePodVerticalScaling:                      features.Enabled(features.InPlacePodVerticalScaling),
+		MatchLabelKeysInPodTopologySpread:              features.Enabled(features.MatchLabelKeysInPodTopologySpread),
+		MatchLabelKeysInPodTopologySpreadSelectorMerge: features.Enabled(features.MatchLabelKeysInPodTopologySpreadSelectorMerge),
+		InPlacePodLevelResourcesVerticalScaling:        features.Enabled(features.InPlacePodLevelResourcesVerticalScaling),
+		InPlacePodVerticalScalingMemoryBackedVolumes:   features.Enabled(features.InPlacePodVerticalScalingMemoryBackedVolumes),
+		ContainerRestartRules:                          features.Enabled(features.ContainerRestartRules),
+		RestartAllContainersOnContainerExits:           features.Enabled(features.RestartAllContainersOnContainerExits),
+		ImageVolumeWithDigest:                          features.Enabled(features.ImageVolumeWithDigest),
+		RelaxedEnvironmentVariableValidation:           features.Enabled(features.RelaxedEnvironmentVariableValidation),
+		EnvFiles:                                       features.Enabled(features.EnvFiles),
+		UserNamespacesHostNetworkSupport:               features.Enabled(features.UserNamespacesHostNetworkSupport),
+		SELinuxMount:                                   features.Enabled(features.SELinuxMount),
+		TaintTolerationComparisonOperators:             features.Enabled(features.TaintTolerationComparisonOperators),
+	}
 }
 
 // OptionsFor returns the options for validating newPod; oldPod is nil on create. Relaxations are
 // granted on update only when the stored pod already relies on them.
 // k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go GetValidationOptionsFromPodSpecAndMeta
 func OptionsFor(newPod, oldPod *corev1.Pod) PodValidationOptions {
-	return optionsFor(newPod, oldPod, defaultGates)
+	return optionsFor(newPod, oldPod, currentGates())
 }
 
 func optionsFor(newPod, oldPod *corev1.Pod, gates featureGates) PodValidationOptions {

@@ -388,7 +388,7 @@ func TestValidatePodStatusIPs(t *testing.T) {
 // TestContainerStateTransitionsWithoutRestartRules covers the rules kube applies when the
 // ContainerRestartRules gate is off: only pod restart policies and sidecars count.
 func TestContainerStateTransitionsWithoutRestartRules(t *testing.T) {
-	gates := defaultGates
+	gates := currentGates()
 	gates.ContainerRestartRules = false
 	path := field.NewPath("status", "initContainerStatuses")
 	spec := basePod().Spec
