@@ -26,8 +26,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-
-	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/validation/internal/core"
 )
 
 // File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
@@ -57,26 +55,17 @@ func ValidatePodSpecificAnnotations(annotations map[string]string, spec *corev1.
 	return allErrs
 }
 
-// validateTolerationsAnnotation decodes the legacy tolerations annotation the way kube does, into
-// its internal shape, so that a malformed value is reported with kube's decoding error text.
+// validateTolerationsAnnotation decodes the legacy tolerations annotation. kube decodes it into
+// its internal type, so its decoding errors name core.Toleration where ours name v1.Toleration
+// (test/fixtures normalises the type names of JSON decoding errors).
 // k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateTolerationsInPodAnnotations
 func validateTolerationsAnnotation(value string, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
-	var decoded []core.Toleration
-	if err := json.Unmarshal([]byte(value), &decoded); err != nil {
+	var tolerations []corev1.Toleration
+	if err := json.Unmarshal([]byte(value), &tolerations); err != nil {
 		return field.ErrorList{field.Invalid(fldPath, corev1.TolerationsAnnotationKey, err.Error())}
 	}
-	if len(decoded) == 0 {
+	if len(tolerations) == 0 {
 		return nil
-	}
-	tolerations := make([]corev1.Toleration, len(decoded))
-	for i, t := range decoded {
-		tolerations[i] = corev1.Toleration{
-			Key:               t.Key,
-			Operator:          corev1.TolerationOperator(t.Operator),
-			Value:             t.Value,
-			Effect:            corev1.TaintEffect(t.Effect),
-			TolerationSeconds: t.TolerationSeconds,
-		}
 	}
 	return validateTolerations(tolerations, fldPath.Child(corev1.TolerationsAnnotationKey), opts)
 }

@@ -28,8 +28,6 @@ import (
 	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	resourcehelper "k8s.io/component-helpers/resource"
-
-	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/validation/internal/core"
 )
 
 // File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
@@ -71,8 +69,7 @@ func validatePodResourceClaims(podMeta *metav1.ObjectMeta, claims []corev1.PodRe
 			allErrs = append(allErrs, validateDNS1123Label(claim.Name, claimPath.Child("name"))...)
 			seen.Insert(claim.Name)
 		}
-		// kube shows the whole claim in its internal rendering.
-		shown := core.PodResourceClaim{Name: claim.Name, ResourceClaimName: claim.ResourceClaimName, ResourceClaimTemplateName: claim.ResourceClaimTemplateName}
+		shown := claim
 		if claim.ResourceClaimName != nil && claim.ResourceClaimTemplateName != nil {
 			allErrs = append(allErrs, field.Invalid(claimPath, shown, "at most one of `resourceClaimName` or `resourceClaimTemplateName` may be specified"))
 		}

@@ -64,13 +64,13 @@ func resourceClaimCases() []podCase {
 			name: "claim with both sources",
 			pod:  podWith(claims(corev1.PodResourceClaim{Name: "gpu", ResourceClaimName: ptr.To("x"), ResourceClaimTemplateName: ptr.To("y")})),
 			want: []wantErr{invalid("spec.resourceClaims[0]", "at most one of `resourceClaimName` or `resourceClaimTemplateName` may be specified").
-				withBody("Invalid value: {\"Name\":\"gpu\",\"ResourceClaimName\":\"x\",\"ResourceClaimTemplateName\":\"y\"}: at most one of `resourceClaimName` or `resourceClaimTemplateName` may be specified")},
+				withBody("Invalid value: {\"name\":\"gpu\",\"resourceClaimName\":\"x\",\"resourceClaimTemplateName\":\"y\"}: at most one of `resourceClaimName` or `resourceClaimTemplateName` may be specified")},
 		},
 		{
 			name: "claim with no source",
 			pod:  podWith(claims(corev1.PodResourceClaim{Name: "gpu"})),
 			want: []wantErr{invalid("spec.resourceClaims[0]", "must specify one of: `resourceClaimName`, `resourceClaimTemplateName`").
-				withBody("Invalid value: {\"Name\":\"gpu\",\"ResourceClaimName\":null,\"ResourceClaimTemplateName\":null}: must specify one of: `resourceClaimName`, `resourceClaimTemplateName`")},
+				withBody("Invalid value: {\"name\":\"gpu\"}: must specify one of: `resourceClaimName`, `resourceClaimTemplateName`")},
 		},
 		{
 			name: "claim sources malformed",

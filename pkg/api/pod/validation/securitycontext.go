@@ -28,8 +28,6 @@ import (
 	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/component-helpers/node/util/sysctl"
-
-	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/validation/internal/core"
 )
 
 // File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
@@ -158,9 +156,7 @@ func validateSeccompProfileField(sp *corev1.SeccompProfile, fldPath *field.Path)
 	case sp.Type == corev1.SeccompProfileTypeLocalhost:
 		allErrs = append(allErrs, validateSeccompLocalPath(*sp.LocalhostProfile, fldPath.Child("localhostProfile"))...)
 	case sp.LocalhostProfile != nil:
-		// kube shows the whole profile in its internal rendering.
-		shown := &core.SeccompProfile{Type: string(sp.Type), LocalhostProfile: sp.LocalhostProfile}
-		allErrs = append(allErrs, field.Invalid(fldPath.Child("localhostProfile"), shown, "can only be set when seccomp type is Localhost"))
+		allErrs = append(allErrs, field.Invalid(fldPath.Child("localhostProfile"), sp, "can only be set when seccomp type is Localhost"))
 	}
 	return allErrs
 }

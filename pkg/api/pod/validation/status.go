@@ -474,12 +474,12 @@ func validatePodIPs(newPod, oldPod *corev1.Pod) field.ErrorList {
 	for i, p := range oldPod.Status.PodIPs {
 		oldIPs[i] = p.IP
 	}
-	allErrs := validateIPList(ips, oldIPs, internalJSON{newPod.Status.PodIPs}, fldPath)
+	allErrs := validateIPList(ips, oldIPs, newPod.Status.PodIPs, fldPath)
 
 	hasPodIP, hasPodIPs := newPod.Status.PodIP != "", len(ips) > 0
 	switch {
 	case hasPodIP != hasPodIPs:
-		allErrs = append(allErrs, field.Invalid(fldPath, internalJSON{newPod.Status.PodIPs}, "podIP and podIPs must either both be set or both be unset"))
+		allErrs = append(allErrs, field.Invalid(fldPath, newPod.Status.PodIPs, "podIP and podIPs must either both be set or both be unset"))
 	case hasPodIPs && newPod.Status.PodIP != ips[0]:
 		allErrs = append(allErrs, field.Invalid(fldPath.Index(0).Child("ip"), ips[0], "must be equal to `podIP`"))
 	}
@@ -505,7 +505,7 @@ func validateHostIPs(newPod, oldPod *corev1.Pod) field.ErrorList {
 	for i, h := range oldPod.Status.HostIPs {
 		oldIPs[i] = h.IP
 	}
-	return append(allErrs, validateIPList(ips, oldIPs, internalJSON{newPod.Status.HostIPs}, fldPath)...)
+	return append(allErrs, validateIPList(ips, oldIPs, newPod.Status.HostIPs, fldPath)...)
 }
 
 // validateIPList validates each address (strictly, StrictIPCIDRValidation being on) unless the

@@ -26,6 +26,7 @@ import (
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	apimachineryvalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/diff"
 	"k8s.io/apimachinery/pkg/util/sets"
 	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -128,7 +129,7 @@ func ValidatePodUpdate(newPod, oldPod *corev1.Pod, opts PodValidationOptions) fi
 	}
 
 	if !apiequality.Semantic.DeepEqual(*munged, oldPod.Spec) {
-		detail := fmt.Sprintf("pod updates may not change fields other than %s\n%v", updatablePodSpecFields, internalDiff(oldPod.Spec, *munged))
+		detail := fmt.Sprintf("pod updates may not change fields other than %s\n%v", updatablePodSpecFields, diff.Diff(oldPod.Spec, *munged))
 		allErrs = append(allErrs, field.Forbidden(specPath, detail))
 	}
 	return allErrs
@@ -289,12 +290,12 @@ func validateNodeAffinityOnlyNarrowed(newAffinity, oldAffinity *corev1.NodeAffin
 		newTerms = newAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms
 	}
 	if len(oldTerms) > 0 && len(oldTerms) != len(newTerms) {
-		return field.ErrorList{field.Invalid(termsPath, internalJSON{newTerms}, "no additions/deletions to non-empty NodeSelectorTerms list are allowed")}
+		return field.ErrorList{field.Invalid(termsPath, newTerms, "no additions/deletions to non-empty NodeSelectorTerms list are allowed")}
 	}
 	var allErrs field.ErrorList
 	for i := range oldTerms {
 		if !termOnlyAppended(newTerms[i], oldTerms[i]) {
-			allErrs = append(allErrs, field.Invalid(termsPath.Index(i), internalJSON{newTerms[i]}, "only additions are allowed (no mutations or deletions)"))
+			allErrs = append(allErrs, field.Invalid(termsPath.Index(i), newTerms[i], "only additions are allowed (no mutations or deletions)"))
 		}
 	}
 	return allErrs
