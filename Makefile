@@ -5,7 +5,7 @@ BIN       := $(CURDIR)/_output/bin
 # The tests run the pinned kubectl and etcd builds, not whatever else is on PATH.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: all build run tools test test-unit test-integration test-external-etcd test-e2e verify update-openapi bench bench-go clean
+.PHONY: all build run tools test test-unit test-integration test-external-etcd test-e2e test-differential verify update-openapi bench bench-go clean
 
 all: build
 
@@ -34,6 +34,12 @@ test-external-etcd: tools
 
 test-e2e: tools
 	$(GO) test -count=1 ./test/e2e/...
+
+## test-differential: kube-apiserver of the same release (KUBE_APISERVER=<binary>, or built from
+## the k8s.io/kubernetes module into _output, ~7 min) beside pod-apiserver: re-records the fixtures
+## and prints the agreement of a seeded random differential (SEED, N). Not part of make test.
+test-differential: tools
+	bash hack/test-differential.sh
 
 verify:
 	bash hack/verify-boilerplate.sh
