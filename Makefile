@@ -22,11 +22,16 @@ tools:
 ## test: everything CI runs.
 test: tools verify test-unit test-integration test-external-etcd test-e2e
 
+# CI (CI=true) runs the unit and integration suites under the race detector; RACE= turns it off.
+RACE ?= $(if $(CI),-race,)
+
+## test-unit: the packages' own tests, and test/fixtures (every case has current answers, and
+## the message normalisation rules).
 test-unit:
-	$(GO) test ./pkg/... ./cmd/...
+	$(GO) test $(RACE) ./pkg/... ./cmd/... ./hack/... ./test/fixtures/...
 
 test-integration:
-	$(GO) test -count=1 ./test/integration/...
+	$(GO) test $(RACE) -count=1 ./test/integration/...
 
 ## test-external-etcd: the integration suite again, against an etcd process instead of the embedded one.
 test-external-etcd: tools

@@ -38,6 +38,7 @@ func newPod(name string) *corev1.Pod {
 }
 
 func TestTypedClientCRUD(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ctx := context.Background()
 	pods := ts.Client(t).CoreV1().Pods("default")

@@ -31,6 +31,7 @@ import (
 )
 
 func TestDryRunStoresNothing(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ctx := context.Background()
 	pods := ts.Client(t).CoreV1().Pods("default")
@@ -67,6 +68,7 @@ func TestDryRunStoresNothing(t *testing.T) {
 }
 
 func TestConflicts(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ctx := context.Background()
 	pods := ts.Client(t).CoreV1().Pods("default")
@@ -101,6 +103,7 @@ func TestConflicts(t *testing.T) {
 }
 
 func TestBadRequestsGetStatusErrors(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	client := ts.Client(t).CoreV1().RESTClient()
 	ctx := context.Background()

@@ -63,6 +63,7 @@ func createPods(t *testing.T, client kubernetes.Interface, namespace, prefix str
 }
 
 func TestPaginationAndSelectors(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ctx := context.Background()
 	client := ts.Client(t)

@@ -30,6 +30,7 @@ import (
 // No Namespaces are served: a validly named namespace is taken to exist, and one no Namespace
 // could be named gets kube-apiserver's 404 before the pod is looked at.
 func TestCreateInNamespaceThatCannotExist(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	client := ts.Client(t)
 	pod := func() *corev1.Pod {

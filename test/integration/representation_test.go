@@ -117,6 +117,7 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
 
 func TestRepresentations(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ctx := context.Background()
 	client := ts.Client(t)
@@ -444,6 +445,7 @@ func TestRepresentations(t *testing.T) {
 }
 
 func TestDeleteOptions(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ctx := context.Background()
 	client := ts.Client(t)

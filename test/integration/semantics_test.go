@@ -90,6 +90,7 @@ func comparable(pod map[string]interface{}) map[string]interface{} {
 // TestSemanticsMatchReference creates the recorded pods and expects exactly the object and the
 // warnings the reference kube-apiserver returned: defaulting, create rules and admission together.
 func TestSemanticsMatchReference(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	recorder := &warningRecorder{}
 	cfg := rest.CopyConfig(ts.ClientConfig)
@@ -140,6 +141,7 @@ func TestSemanticsMatchReference(t *testing.T) {
 }
 
 func TestSemanticsAdmission(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	on := framework.Start(t).Client(t).CoreV1().Pods("default")
 
@@ -253,6 +255,7 @@ func scheduledPod(name string) *corev1.Pod {
 }
 
 func TestSemanticsGracefulDeletion(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pods := framework.Start(t).Client(t).CoreV1().Pods("default")
 
@@ -326,6 +329,7 @@ func TestSemanticsGracefulDeletion(t *testing.T) {
 }
 
 func TestSemanticsFinalizers(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pods := framework.Start(t).Client(t).CoreV1().Pods("default")
 	for _, tc := range []struct {
@@ -368,6 +372,7 @@ func TestSemanticsFinalizers(t *testing.T) {
 }
 
 func TestSemanticsDeleteCollection(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	client := framework.Start(t).Client(t)
 	pods := client.CoreV1().Pods("default")

@@ -31,6 +31,7 @@ import (
 )
 
 func TestStatusSubresource(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ctx := context.Background()
 	pods := ts.Client(t).CoreV1().Pods("default")
@@ -101,6 +102,7 @@ func twoContainerPod(name string) *corev1.Pod {
 }
 
 func TestPatchTypes(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ctx := context.Background()
 	pods := ts.Client(t).CoreV1().Pods("default")
@@ -146,6 +148,7 @@ func TestPatchTypes(t *testing.T) {
 }
 
 func TestServerSideApply(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ctx := context.Background()
 	pods := ts.Client(t).CoreV1().Pods("default")

@@ -47,6 +47,7 @@ func nextEvent(t *testing.T, w watch.Interface, timeout time.Duration) watch.Eve
 }
 
 func TestWatchFromResourceVersionWithBookmarks(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ctx := context.Background()
 	pods := ts.Client(t).CoreV1().Pods("default")
@@ -119,6 +120,7 @@ func TestWatchFromResourceVersionWithBookmarks(t *testing.T) {
 }
 
 func TestWatchTimeoutSecondsEndsTheWatch(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	w, err := ts.Client(t).CoreV1().Pods("default").Watch(context.Background(), metav1.ListOptions{TimeoutSeconds: ptr.To[int64](1)})
 	if err != nil {
@@ -136,6 +138,7 @@ func TestWatchTimeoutSecondsEndsTheWatch(t *testing.T) {
 }
 
 func TestWatchList(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ctx := context.Background()
 	pods := ts.Client(t).CoreV1().Pods("default")
@@ -175,6 +178,7 @@ func TestWatchList(t *testing.T) {
 }
 
 func TestInformerSeesAddsUpdatesAndDeletes(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
