@@ -31,6 +31,8 @@ import (
 	"k8s.io/apiserver/pkg/storage"
 	storeerr "k8s.io/apiserver/pkg/storage/errors"
 	"k8s.io/apiserver/pkg/util/dryrun"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/prepare"
 )
 
 // File ported from:
@@ -103,15 +105,6 @@ func ValidatePodBinding(binding *corev1.Binding) field.ErrorList {
 	return errs
 }
 
-// legacyInitContainerAnnotations were dropped from pods long ago; a binding must not bring them
-// back, since the write skips the strategy that would strip them.
-var legacyInitContainerAnnotations = []string{
-	"pod.beta.kubernetes.io/init-containers",
-	"pod.alpha.kubernetes.io/init-containers",
-	"pod.beta.kubernetes.io/init-container-statuses",
-	"pod.alpha.kubernetes.io/init-container-statuses",
-}
-
 // assign writes the binding straight to storage, bypassing the pod strategy: a binding is not a
 // spec update and bumps no generation.
 // k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go BindingREST.assignPod
@@ -151,9 +144,8 @@ func (r *BindingREST) assign(ctx context.Context, binding *corev1.Binding, dryRu
 		for k, v := range binding.Annotations {
 			pod.Annotations[k] = v
 		}
-		for _, k := range legacyInitContainerAnnotations {
-			delete(pod.Annotations, k)
-		}
+		// The write skips the strategy that strips these, so a binding must not bring them back.
+		prepare.DropInitContainerAnnotations(pod.Annotations)
 		// Topology labels arrive on the binding (kube's PodTopologyLabels admission puts them
 		// there) and win over the pod's own.
 		if len(binding.Labels) > 0 {

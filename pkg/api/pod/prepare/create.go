@@ -26,6 +26,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/apiserver/pkg/warning"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/visit"
 )
 
 // File ported from:
@@ -131,7 +133,7 @@ func SyncAppArmorAnnotations(ctx context.Context, pod *corev1.Pod) {
 	if pod.Spec.SecurityContext != nil {
 		podProfile = pod.Spec.SecurityContext.AppArmorProfile
 	}
-	allContainers(&pod.Spec, func(c *corev1.Container) bool {
+	visit.Containers(&pod.Spec, nil, func(c *corev1.Container, _ *field.Path) bool {
 		key := appArmorAnnotationPrefix + c.Name
 		value, annotated := pod.Annotations[key]
 		if !annotated || (c.SecurityContext != nil && c.SecurityContext.AppArmorProfile != nil) {

@@ -20,7 +20,9 @@ package prepare
 
 import (
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/visit"
 	"github.com/pod-apiserver/pod-apiserver/pkg/features"
 )
 
@@ -61,45 +63,10 @@ func DropInitContainerAnnotations(annotations map[string]string) {
 	}
 }
 
-// allContainers visits init, regular and ephemeral containers in that order until visit returns
-// false.
-// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go VisitContainers
-func allContainers(spec *corev1.PodSpec, visit func(*corev1.Container) bool) {
-	for i := range spec.InitContainers {
-		if !visit(&spec.InitContainers[i]) {
-			return
-		}
-	}
-	for i := range spec.Containers {
-		if !visit(&spec.Containers[i]) {
-			return
-		}
-	}
-	for i := range spec.EphemeralContainers {
-		if !visit((*corev1.Container)(&spec.EphemeralContainers[i].EphemeralContainerCommon)) {
-			return
-		}
-	}
-}
-
-// anyContainer tells whether some container of spec (nil: none) satisfies used.
-// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go VisitContainers
-func anyContainer(spec *corev1.PodSpec, used func(*corev1.Container) bool) bool {
-	if spec == nil {
-		return false
-	}
-	found := false
-	allContainers(spec, func(c *corev1.Container) bool {
-		found = used(c)
-		return !found
-	})
-	return found
-}
-
 // k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go dropDisabledFields
 func dropDisabledSpecFields(spec, old *corev1.PodSpec) {
-	if !features.Enabled(features.ContainerStopSignals) && !anyContainer(old, func(c *corev1.Container) bool { return c.Lifecycle != nil && c.Lifecycle.StopSignal != nil }) {
-		allContainers(spec, func(c *corev1.Container) bool {
+	if !features.Enabled(features.ContainerStopSignals) && !visit.AnyContainer(old, func(c *corev1.Container) bool { return c.Lifecycle != nil && c.Lifecycle.StopSignal != nil }) {
+		visit.Containers(spec, nil, func(c *corev1.Container, _ *field.Path) bool {
 			if c.Lifecycle != nil && c.Lifecycle.StopSignal != nil {
 				c.Lifecycle.StopSignal = nil
 				if *c.Lifecycle == (corev1.Lifecycle{}) {
@@ -109,16 +76,16 @@ func dropDisabledSpecFields(spec, old *corev1.PodSpec) {
 			return true
 		})
 	}
-	if !features.Enabled(features.H2CContainerProbe) && !anyContainer(old, usesHTTPProtocol) {
-		allContainers(spec, func(c *corev1.Container) bool {
+	if !features.Enabled(features.H2CContainerProbe) && !visit.AnyContainer(old, usesHTTPProtocol) {
+		visit.Containers(spec, nil, func(c *corev1.Container, _ *field.Path) bool {
 			for _, action := range httpGetActions(c) {
 				action.Protocol = nil
 			}
 			return true
 		})
 	}
-	if !features.Enabled(features.GRPCContainerProbeTLS) && !anyContainer(old, usesGRPCMode) {
-		allContainers(spec, func(c *corev1.Container) bool {
+	if !features.Enabled(features.GRPCContainerProbeTLS) && !visit.AnyContainer(old, usesGRPCMode) {
+		visit.Containers(spec, nil, func(c *corev1.Container, _ *field.Path) bool {
 			for _, probe := range []*corev1.Probe{c.LivenessProbe, c.ReadinessProbe, c.StartupProbe} {
 				if probe != nil && probe.GRPC != nil {
 					probe.GRPC.Mode = nil
@@ -134,8 +101,8 @@ func dropDisabledSpecFields(spec, old *corev1.PodSpec) {
 			}
 		}
 	}
-	if !features.Enabled(features.VolumeBindMountOptions) && !anyContainer(old, usesBindMountOptions) {
-		allContainers(spec, func(c *corev1.Container) bool {
+	if !features.Enabled(features.VolumeBindMountOptions) && !visit.AnyContainer(old, usesBindMountOptions) {
+		visit.Containers(spec, nil, func(c *corev1.Container, _ *field.Path) bool {
 			for i := range c.VolumeMounts {
 				c.VolumeMounts[i].BindMountOptions = nil
 			}

@@ -21,6 +21,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	resourcehelper "k8s.io/component-helpers/resource"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/visit"
 )
 
 // File ported from k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go.
@@ -113,7 +115,7 @@ func defaultLimits(r *corev1.ResourceRequirements, spec *corev1.PodSpec, contain
 		}
 	}
 	everyContainerLimits := func(name corev1.ResourceName) bool {
-		return !anyContainer(spec, func(c *corev1.Container) bool {
+		return !visit.AnyContainer(spec, func(c *corev1.Container) bool {
 			_, limited := c.Resources.Limits[name]
 			return !limited
 		})

@@ -27,7 +27,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	metavalidation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/visit"
 	"github.com/pod-apiserver/pod-apiserver/pkg/features"
 )
 
@@ -216,15 +218,10 @@ func isValidDeletionCost(v string) bool {
 // k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go VisitContainers
 func allContainers(spec *corev1.PodSpec) []*corev1.Container {
 	out := make([]*corev1.Container, 0, len(spec.InitContainers)+len(spec.Containers)+len(spec.EphemeralContainers))
-	for i := range spec.InitContainers {
-		out = append(out, &spec.InitContainers[i])
-	}
-	for i := range spec.Containers {
-		out = append(out, &spec.Containers[i])
-	}
-	for i := range spec.EphemeralContainers {
-		out = append(out, (*corev1.Container)(&spec.EphemeralContainers[i].EphemeralContainerCommon))
-	}
+	visit.Containers(spec, nil, func(c *corev1.Container, _ *field.Path) bool {
+		out = append(out, c)
+		return true
+	})
 	return out
 }
 

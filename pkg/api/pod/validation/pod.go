@@ -30,6 +30,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/sets"
 	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/visit"
 )
 
 // File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
@@ -254,14 +256,9 @@ func validateFileKeyRefVolumes(spec *corev1.PodSpec, fldPath *field.Path) field.
 
 // forEachPodContainer visits the init, regular and ephemeral containers of a spec, in kube's
 // order, with the path of each.
-func forEachPodContainer(spec *corev1.PodSpec, specPath *field.Path, visit func(c *corev1.Container, cPath *field.Path)) {
-	for i := range spec.InitContainers {
-		visit(&spec.InitContainers[i], specPath.Child("initContainers").Index(i))
-	}
-	for i := range spec.Containers {
-		visit(&spec.Containers[i], specPath.Child("containers").Index(i))
-	}
-	for i := range spec.EphemeralContainers {
-		visit((*corev1.Container)(&spec.EphemeralContainers[i].EphemeralContainerCommon), specPath.Child("ephemeralContainers").Index(i))
-	}
+func forEachPodContainer(spec *corev1.PodSpec, specPath *field.Path, fn func(c *corev1.Container, cPath *field.Path)) {
+	visit.Containers(spec, specPath, func(c *corev1.Container, cPath *field.Path) bool {
+		fn(c, cPath)
+		return true
+	})
 }

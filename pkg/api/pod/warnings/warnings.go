@@ -28,6 +28,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/sets"
 	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/visit"
 )
 
 // File ported from:
@@ -238,16 +240,10 @@ type containerAt struct {
 // allContainers lists init, regular and ephemeral containers, the order kube visits them in.
 func allContainers(spec *corev1.PodSpec, specPath *field.Path) []containerAt {
 	var all []containerAt
-	for i := range spec.InitContainers {
-		all = append(all, containerAt{&spec.InitContainers[i], specPath.Child("initContainers").Index(i)})
-	}
-	for i := range spec.Containers {
-		all = append(all, containerAt{&spec.Containers[i], specPath.Child("containers").Index(i)})
-	}
-	for i := range spec.EphemeralContainers {
-		c := corev1.Container(spec.EphemeralContainers[i].EphemeralContainerCommon)
-		all = append(all, containerAt{&c, specPath.Child("ephemeralContainers").Index(i)})
-	}
+	visit.Containers(spec, specPath, func(c *corev1.Container, path *field.Path) bool {
+		all = append(all, containerAt{c, path})
+		return true
+	})
 	return all
 }
 
