@@ -364,7 +364,7 @@ func TestAuthentication(t *testing.T) {
 		if _, err := pods.List(ctx, metav1.ListOptions{}); err != nil {
 			t.Fatalf("list with a valid token: %v", err)
 		}
-		created, err := pods.Create(ctx, newPod("by-token"), metav1.CreateOptions{})
+		created, err := pods.Create(ctx, framework.NewPod("by-token"), metav1.CreateOptions{})
 		if err != nil {
 			t.Fatalf("create with a valid token: %v", err)
 		}

@@ -37,7 +37,7 @@ func TestDryRunStoresNothing(t *testing.T) {
 	pods := ts.Client(t).CoreV1().Pods("default")
 	dry := []string{metav1.DryRunAll}
 
-	created, err := pods.Create(ctx, newPod("dry"), metav1.CreateOptions{DryRun: dry})
+	created, err := pods.Create(ctx, framework.NewPod("dry"), metav1.CreateOptions{DryRun: dry})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestDryRunStoresNothing(t *testing.T) {
 		t.Fatalf("dry-run create stored the pod: %v", err)
 	}
 
-	stored, err := pods.Create(ctx, newPod("dry"), metav1.CreateOptions{})
+	stored, err := pods.Create(ctx, framework.NewPod("dry"), metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestConflicts(t *testing.T) {
 	ts := framework.Start(t)
 	ctx := context.Background()
 	pods := ts.Client(t).CoreV1().Pods("default")
-	stale, err := pods.Create(ctx, newPod("conflict"), metav1.CreateOptions{})
+	stale, err := pods.Create(ctx, framework.NewPod("conflict"), metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,7 +50,7 @@ func TestStorageLayoutMatchesKubeAPIServer(t *testing.T) {
 	t.Parallel()
 	ts := framework.Start(t)
 	ctx := context.Background()
-	if _, err := ts.Client(t).CoreV1().Pods("team-a").Create(ctx, newPod("stored"), metav1.CreateOptions{}); err != nil {
+	if _, err := ts.Client(t).CoreV1().Pods("team-a").Create(ctx, framework.NewPod("stored"), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	key := ts.EtcdPrefix() + "/pods/team-a/stored"
@@ -77,7 +77,7 @@ func TestRestartKeepsPodsAndKubeconfig(t *testing.T) {
 	port := first.Port()
 	pods := first.Client(t).CoreV1().Pods("default")
 	for _, name := range []string{"survivor-1", "survivor-2"} {
-		if _, err := pods.Create(ctx, newPod(name), metav1.CreateOptions{}); err != nil {
+		if _, err := pods.Create(ctx, framework.NewPod(name), metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}

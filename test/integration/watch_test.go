@@ -52,11 +52,11 @@ func TestWatchFromResourceVersionWithBookmarks(t *testing.T) {
 	ctx := context.Background()
 	pods := ts.Client(t).CoreV1().Pods("default")
 
-	first, err := pods.Create(ctx, newPod("w1"), metav1.CreateOptions{})
+	first, err := pods.Create(ctx, framework.NewPod("w1"), metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := pods.Create(ctx, newPod("w2"), metav1.CreateOptions{}); err != nil {
+	if _, err := pods.Create(ctx, framework.NewPod("w2"), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := pods.Patch(ctx, "w1", types.MergePatchType, []byte(`{"metadata":{"labels":{"step":"2"}}}`), metav1.PatchOptions{}); err != nil {
@@ -95,7 +95,7 @@ func TestWatchFromResourceVersionWithBookmarks(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer bw.Stop()
-	elsewhere, err := ts.Client(t).CoreV1().Pods("elsewhere").Create(ctx, newPod("unseen"), metav1.CreateOptions{})
+	elsewhere, err := ts.Client(t).CoreV1().Pods("elsewhere").Create(ctx, framework.NewPod("unseen"), metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestWatchList(t *testing.T) {
 	ctx := context.Background()
 	pods := ts.Client(t).CoreV1().Pods("default")
 	for _, name := range []string{"a", "b", "c"} {
-		if _, err := pods.Create(ctx, newPod(name), metav1.CreateOptions{}); err != nil {
+		if _, err := pods.Create(ctx, framework.NewPod(name), metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -183,7 +183,7 @@ func TestInformerSeesAddsUpdatesAndDeletes(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	client := ts.Client(t)
-	if _, err := client.CoreV1().Pods("default").Create(ctx, newPod("before"), metav1.CreateOptions{}); err != nil {
+	if _, err := client.CoreV1().Pods("default").Create(ctx, framework.NewPod("before"), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -223,7 +223,7 @@ func TestInformerSeesAddsUpdatesAndDeletes(t *testing.T) {
 	expect("add before")
 
 	pods := client.CoreV1().Pods("default")
-	if _, err := pods.Create(ctx, newPod("after"), metav1.CreateOptions{}); err != nil {
+	if _, err := pods.Create(ctx, framework.NewPod("after"), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	expect("add after")
