@@ -46,7 +46,16 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 etcd_port=$(free_port); peer_port=$(free_port); kube_port=$(free_port); pod_port=$(free_port)
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
+# Servers first, their etcd last; a server that does not stop within 10 s is killed.
+cleanup() {
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    p=${pids[i]}
+    kill "$p" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+  done
+}
 trap cleanup EXIT
 
 "$bin/etcd" --name ref --data-dir "$work/etcd" \
