@@ -7,6 +7,7 @@ export PATH := $(BIN):$(PATH)
 
 .PHONY: all build run tools test test-unit test-integration test-external-etcd test-e2e verify update-openapi bench bench-go clean image test-image
 .PHONY: test-manifests test-deploy kind-up
+.PHONY: test-differential
 
 all: build
 
@@ -33,11 +34,16 @@ tools:
 ## test: everything CI runs.
 test: tools verify test-unit test-image test-integration test-external-etcd test-e2e test-manifests test-deploy
 
+# CI (CI=true) runs the unit and integration suites under the race detector; RACE= turns it off.
+RACE ?= $(if $(CI),-race,)
+
+## test-unit: the packages' own tests, and test/fixtures (every case has current answers, and
+## the message normalisation rules).
 test-unit:
-	$(GO) test ./pkg/... ./cmd/...
+	$(GO) test $(RACE) ./pkg/... ./cmd/... ./hack/... ./test/fixtures/...
 
 test-integration:
-	$(GO) test -count=1 ./test/integration/...
+	$(GO) test $(RACE) -count=1 ./test/integration/...
 
 ## test-external-etcd: the integration suite again, against an etcd process instead of the embedded one.
 test-external-etcd: tools
@@ -58,6 +64,12 @@ test-deploy: tools build image
 ## kind-up: pod-apiserver in a local kind cluster (needs kind, Docker, kubectl); OVERLAY=overlays/etcd-3 etc.
 kind-up: build image
 	bash hack/kind-up.sh
+
+## test-differential: kube-apiserver of the same release (KUBE_APISERVER=<binary>, or built from
+## the k8s.io/kubernetes module into _output, ~7 min) beside pod-apiserver: re-records the fixtures
+## and prints the agreement of a seeded random differential (SEED, N). Not part of make test.
+test-differential: tools
+	bash hack/test-differential.sh
 
 verify:
 	bash hack/verify-boilerplate.sh

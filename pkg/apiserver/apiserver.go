@@ -76,11 +76,6 @@ type PodAPIServer struct {
 
 // Complete fills in the defaults the generic server derives from the rest of its configuration.
 func (c *Config) Complete() CompletedConfig {
-	if build := c.GenericConfig.BuildHandlerChainFunc; build != nil {
-		c.GenericConfig.BuildHandlerChainFunc = func(api http.Handler, cfg *genericapiserver.Config) http.Handler {
-			return build(withInternalTypeNames(api), cfg)
-		}
-	}
 	return CompletedConfig{&completedConfig{GenericConfig: c.GenericConfig.Complete(), Kubelet: c.Kubelet, ProxyTransport: c.ProxyTransport, PrivilegedGroups: c.PrivilegedGroups, NamespaceController: c.NamespaceController, RuleResolver: c.RuleResolver, PodStreams: c.PodStreams}}
 }
 

@@ -82,19 +82,12 @@ func AddToScheme(scheme *runtime.Scheme) error {
 	scheme.AddKnownTypes(internalPolicy, &policyv1.Eviction{})
 	scheme.AddKnownTypes(internalAuthorization, &authorizationv1.SelfSubjectAccessReview{}, &authorizationv1.SelfSubjectRulesReview{})
 	scheme.AddKnownTypes(internalAuthentication, &authenticationv1.SelfSubjectReview{})
-	if err := addBuiltinKinds(scheme); err != nil {
-		return err
-	}
 
 	// Like kube's legacy scheme: the meta types live in the core v1 group version.
 	metav1.AddToGroupVersion(scheme, schema.GroupVersion{Version: "v1"})
 	scheme.AddUnversionedTypes(schema.GroupVersion{Version: "v1"},
 		&metav1.Status{}, &metav1.APIVersions{}, &metav1.APIGroupList{}, &metav1.APIGroup{}, &metav1.APIResourceList{},
 	)
-	// Before the real conversions, which replace these failing ones for their pairs.
-	if err := addUnknownConversionErrors(scheme); err != nil {
-		return err
-	}
 	if err := addEvictionV1beta1(scheme); err != nil {
 		return err
 	}

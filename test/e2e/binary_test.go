@@ -52,6 +52,8 @@ func buildServer(t *testing.T) string {
 	return bin
 }
 
+// freePort returns a port nothing listens on right now. Another process may still take it
+// before the server binds it; startBinary then tries another.
 func freePort(t *testing.T) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -62,10 +64,48 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// startBinary runs the server and returns once it has printed its kubeconfig path.
-func startBinary(t *testing.T, bin, dataDir string, port int) (*exec.Cmd, string) {
+// startBinary runs the server with args and returns once it has printed its kubeconfig path,
+// with the port it serves on. port 0 picks a free one. A server that exits because its port was
+// taken in the meantime is started again on another free port, so tests running beside other
+// servers do not fail on a lost race for a port.
+func startBinary(t *testing.T, bin, dataDir string, port int, args ...string) (*serverProcess, string, int) {
 	t.Helper()
-	cmd := exec.Command(bin, "--data-dir", dataDir, "--secure-port", strconv.Itoa(port))
+	if port == 0 {
+		port = freePort(t)
+	}
+	for attempt := 1; ; attempt++ {
+		srv, kubeconfig, stderr := tryStartBinary(t, bin, dataDir, port, args)
+		if srv != nil {
+			return srv, kubeconfig, port
+		}
+		if !strings.Contains(stderr, "address already in use") || attempt == 5 {
+			t.Fatalf("server did not start on port %d:\n%s", port, stderr)
+		}
+		t.Logf("port %d was taken before the server bound it; trying another", port)
+		port = freePort(t)
+	}
+}
+
+// serverProcess is a running server binary.
+type serverProcess struct {
+	cmd  *exec.Cmd
+	done chan struct{}
+	err  error // the exit status, once done is closed
+}
+
+// wait returns the server's exit status once it has exited.
+func (p *serverProcess) wait() error {
+	<-p.done
+	return p.err
+}
+
+// tryStartBinary starts the server once; on failure it returns no process and the server's
+// stderr.
+func tryStartBinary(t *testing.T, bin, dataDir string, port int, args []string) (*serverProcess, string, string) {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"--data-dir", dataDir, "--secure-port", strconv.Itoa(port)}, args...)...)
+	stderr := &syncBuffer{}
+	cmd.Stderr = stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -73,7 +113,7 @@ func startBinary(t *testing.T, bin, dataDir string, port int) (*exec.Cmd, string
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	srv := &serverProcess{cmd: cmd, done: make(chan struct{})}
 	found := make(chan string, 1)
 	go func() {
 		scanner := bufio.NewScanner(stdout)
@@ -82,14 +122,21 @@ func startBinary(t *testing.T, bin, dataDir string, port int) (*exec.Cmd, string
 				found <- path
 			}
 		}
+		srv.err = cmd.Wait()
+		close(srv.done)
 	}()
 	select {
 	case path := <-found:
-		return cmd, path
+		t.Cleanup(func() { _ = cmd.Process.Kill(); <-srv.done })
+		return srv, path, ""
+	case <-srv.done:
+		return nil, "", stderr.String()
 	case <-time.After(90 * time.Second):
-		t.Fatal("server did not print its kubeconfig")
+		_ = cmd.Process.Kill()
+		<-srv.done
+		t.Fatalf("server did not print its kubeconfig:\n%s", stderr.String())
 	}
-	return nil, ""
+	return nil, "", ""
 }
 
 func clientFromKubeconfig(t *testing.T, path string) kubernetes.Interface {
@@ -106,10 +153,9 @@ func clientFromKubeconfig(t *testing.T, path string) kubernetes.Interface {
 func TestBinaryStartStopRestart(t *testing.T) {
 	bin := buildServer(t)
 	dataDir := filepath.Join(t.TempDir(), "data")
-	port := freePort(t)
 	ctx := context.Background()
 
-	cmd, kubeconfig := startBinary(t, bin, dataDir, port)
+	srv, kubeconfig, port := startBinary(t, bin, dataDir, 0)
 	out := mustKubectl(t, kubeconfig, "", "run", "keeper", "--image=busybox:1.36", "--restart=Never")
 	if !strings.Contains(out, "pod/keeper created") {
 		t.Fatalf("kubectl run: %s", out)
@@ -121,11 +167,11 @@ func TestBinaryStartStopRestart(t *testing.T) {
 	}
 
 	stopAt := time.Now()
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait(); t.Logf("exited %s after SIGTERM", time.Since(stopAt)) }()
+	go func() { exited <- srv.wait(); t.Logf("exited %s after SIGTERM", time.Since(stopAt)) }()
 	select {
 	case err := <-exited:
 		if err != nil {
@@ -145,7 +191,7 @@ func TestBinaryStartStopRestart(t *testing.T) {
 	}
 	w.Stop()
 
-	_, kubeconfig = startBinary(t, bin, dataDir, port)
+	_, kubeconfig, _ = startBinary(t, bin, dataDir, port)
 	out = mustKubectl(t, kubeconfig, "", "get", "pods", "-o", "name")
 	if strings.TrimSpace(out) != "pod/keeper" {
 		t.Errorf("pods after restart: %q, want pod/keeper", out)

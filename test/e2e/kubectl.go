@@ -22,6 +22,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,6 +30,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"k8s.io/apimachinery/pkg/util/wait"
 )
 
 // kubectlTimeout bounds every kubectl run, so a hanging request fails the test instead of
@@ -224,22 +227,24 @@ func (b *backgroundKubectl) waitForStderr(t testing.TB, timeout time.Duration, w
 
 func (b *backgroundKubectl) waitFor(t testing.TB, stream *syncBuffer, timeout time.Duration, what string, cond func(string) bool) string {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		out := stream.String()
-		if cond(out) {
-			return out
+	var out string
+	err := wait.PollUntilContextTimeout(context.Background(), 50*time.Millisecond, timeout, true, func(context.Context) (bool, error) {
+		if out = stream.String(); cond(out) {
+			return true, nil
 		}
 		select {
 		case <-b.done:
-			if out := stream.String(); cond(out) {
-				return out
+			// It may have printed it just before exiting.
+			if out = stream.String(); cond(out) {
+				return true, nil
 			}
-			t.Fatalf("kubectl %s exited (%v) before printing %s\nstdout: %s\nstderr: %s", strings.Join(b.args, " "), b.err, what, b.Stdout.String(), b.Stderr.String())
-		case <-time.After(50 * time.Millisecond):
+			return false, fmt.Errorf("kubectl exited (%v)", b.err)
+		default:
+			return false, nil
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("kubectl %s did not print %s within %v\nstdout: %s\nstderr: %s", strings.Join(b.args, " "), what, timeout, b.Stdout.String(), b.Stderr.String())
-		}
+	})
+	if err != nil {
+		t.Fatalf("kubectl %s did not print %s: %v\nstdout: %s\nstderr: %s", strings.Join(b.args, " "), what, err, b.Stdout.String(), b.Stderr.String())
 	}
+	return out
 }

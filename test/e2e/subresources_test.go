@@ -34,6 +34,7 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/utils/ptr"
 
@@ -93,7 +94,12 @@ func TestKubectlSubresources(t *testing.T) {
 			t.Errorf("-c side: %q", out)
 		}
 		bg := startKubectl(t, kc, "logs", "-f", "app", "-c", "main", "--tail=0")
-		time.Sleep(500 * time.Millisecond)
+		// Only a line appended after the stream reached the kubelet is followed.
+		if err := wait.PollUntilContextTimeout(context.Background(), 20*time.Millisecond, 30*time.Second, true, func(context.Context) (bool, error) {
+			return kl.Following() > 0, nil
+		}); err != nil {
+			t.Fatalf("kubectl logs -f never reached the kubelet: %v", err)
+		}
 		appendLog(t, logFile, time.Now().UTC().Format(time.RFC3339Nano)+" followed")
 		bg.waitForOutput(t, 20*time.Second, "the appended line", func(s string) bool { return s == "followed\n" })
 	})

@@ -48,6 +48,7 @@ func expectStatus(t *testing.T, r rawResponse, code int, reason metav1.StatusRea
 }
 
 func TestBinding(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ctx := context.Background()
 	pods := ts.Client(t).CoreV1().Pods("default")
@@ -167,6 +168,7 @@ func TestBinding(t *testing.T) {
 }
 
 func TestEviction(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ctx := context.Background()
 	client := ts.Client(t)

@@ -28,21 +28,13 @@ import (
 	"github.com/pod-apiserver/pod-apiserver/test/integration/framework"
 )
 
-func newPod(name string) *corev1.Pod {
-	return &corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{"app": "demo"}},
-		Spec: corev1.PodSpec{
-			Containers: []corev1.Container{{Name: "app", Image: "busybox:1.36"}},
-		},
-	}
-}
-
 func TestTypedClientCRUD(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ctx := context.Background()
 	pods := ts.Client(t).CoreV1().Pods("default")
 
-	created, err := pods.Create(ctx, newPod("crud"), metav1.CreateOptions{})
+	created, err := pods.Create(ctx, framework.NewPod("crud"), metav1.CreateOptions{})
 	if err != nil {
 		t.Fatalf("create: %v", err)
 	}
@@ -52,7 +44,7 @@ func TestTypedClientCRUD(t *testing.T) {
 	if created.Status.Phase != corev1.PodPending {
 		t.Errorf("phase = %q, want Pending", created.Status.Phase)
 	}
-	generated := newPod("")
+	generated := framework.NewPod("")
 	generated.GenerateName = "gen-"
 	withGeneratedName, err := pods.Create(ctx, generated, metav1.CreateOptions{})
 	if err != nil {
@@ -64,7 +56,7 @@ func TestTypedClientCRUD(t *testing.T) {
 	if err := pods.Delete(ctx, withGeneratedName.Name, metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := pods.Create(ctx, newPod("crud"), metav1.CreateOptions{}); !apierrors.IsAlreadyExists(err) {
+	if _, err := pods.Create(ctx, framework.NewPod("crud"), metav1.CreateOptions{}); !apierrors.IsAlreadyExists(err) {
 		t.Errorf("second create: got %v, want AlreadyExists", err)
 	}
 

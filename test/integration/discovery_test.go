@@ -52,6 +52,7 @@ func sortedCopy(s []string) []string {
 var wantPodGVK = []interface{}{map[string]interface{}{"group": "", "version": "v1", "kind": "Pod"}}
 
 func TestDiscoveryAndEndpoints(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ctx := context.Background()
 	client := ts.Client(t)
@@ -338,6 +339,7 @@ func TestDiscoveryAndEndpoints(t *testing.T) {
 }
 
 func TestAuthentication(t *testing.T) {
+	t.Parallel()
 	tokenFile := filepath.Join(t.TempDir(), "tokens.csv")
 	tokens := "token123,tokenuser,uid1,\"system:masters\"\ndevtoken,devuser,uid2,\"devs\"\n"
 	if err := os.WriteFile(tokenFile, []byte(tokens), 0o600); err != nil {
@@ -362,7 +364,7 @@ func TestAuthentication(t *testing.T) {
 		if _, err := pods.List(ctx, metav1.ListOptions{}); err != nil {
 			t.Fatalf("list with a valid token: %v", err)
 		}
-		created, err := pods.Create(ctx, newPod("by-token"), metav1.CreateOptions{})
+		created, err := pods.Create(ctx, framework.NewPod("by-token"), metav1.CreateOptions{})
 		if err != nil {
 			t.Fatalf("create with a valid token: %v", err)
 		}

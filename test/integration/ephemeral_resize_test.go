@@ -62,6 +62,7 @@ func expectCauses(t *testing.T, err error, want ...string) {
 }
 
 func TestEphemeralContainersSubresource(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ctx := context.Background()
 	pods := ts.Client(t).CoreV1().Pods("default")
@@ -176,6 +177,7 @@ func resizeCPU(t *testing.T, pods corev1client.PodInterface, name, request strin
 }
 
 func TestResizeSubresource(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ctx := context.Background()
 	pods := ts.Client(t).CoreV1().Pods("default")
@@ -256,6 +258,7 @@ func fakeCluster(t *testing.T, nodes ...*corev1.Node) string {
 }
 
 func TestResizeChecksTheNode(t *testing.T) {
+	t.Parallel()
 	small := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "small", Labels: map[string]string{corev1.LabelOSStable: "linux"}},
 		Status: corev1.NodeStatus{Allocatable: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("160m"), corev1.ResourceMemory: resource.MustParse("1Gi")}}}
 	windows := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "win", Labels: map[string]string{corev1.LabelOSStable: "windows"}},

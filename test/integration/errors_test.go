@@ -31,12 +31,13 @@ import (
 )
 
 func TestDryRunStoresNothing(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ctx := context.Background()
 	pods := ts.Client(t).CoreV1().Pods("default")
 	dry := []string{metav1.DryRunAll}
 
-	created, err := pods.Create(ctx, newPod("dry"), metav1.CreateOptions{DryRun: dry})
+	created, err := pods.Create(ctx, framework.NewPod("dry"), metav1.CreateOptions{DryRun: dry})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func TestDryRunStoresNothing(t *testing.T) {
 		t.Fatalf("dry-run create stored the pod: %v", err)
 	}
 
-	stored, err := pods.Create(ctx, newPod("dry"), metav1.CreateOptions{})
+	stored, err := pods.Create(ctx, framework.NewPod("dry"), metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,10 +68,11 @@ func TestDryRunStoresNothing(t *testing.T) {
 }
 
 func TestConflicts(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ctx := context.Background()
 	pods := ts.Client(t).CoreV1().Pods("default")
-	stale, err := pods.Create(ctx, newPod("conflict"), metav1.CreateOptions{})
+	stale, err := pods.Create(ctx, framework.NewPod("conflict"), metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,6 +103,7 @@ func TestConflicts(t *testing.T) {
 }
 
 func TestBadRequestsGetStatusErrors(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	client := ts.Client(t).CoreV1().RESTClient()
 	ctx := context.Background()

@@ -34,6 +34,7 @@ var fixtureFilter = flag.String("fixtures.run", "", "play only the fixture cases
 // TestPodFixtures plays every recorded case against pod-apiserver and holds each answer to what
 // kube-apiserver answered: code, warnings, and the whole body (object or Status with its causes).
 func TestPodFixtures(t *testing.T) {
+	t.Parallel()
 	casesDir := filepath.Join("..", "fixtures", "pods", "cases")
 	goldenDir := filepath.Join("..", "fixtures", "pods", "golden")
 	cases, err := fixtures.LoadCases(casesDir)

@@ -41,7 +41,7 @@ func createPods(t *testing.T, client kubernetes.Interface, namespace, prefix str
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				pod := newPod(fmt.Sprintf("%s-%04d", prefix, i))
+				pod := framework.NewPod(fmt.Sprintf("%s-%04d", prefix, i))
 				if mutate != nil {
 					mutate(i, pod)
 				}
@@ -63,6 +63,7 @@ func createPods(t *testing.T, client kubernetes.Interface, namespace, prefix str
 }
 
 func TestPaginationAndSelectors(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ts.CreateNamespaces(t, "paged")
 	ctx := context.Background()

@@ -44,13 +44,6 @@ import (
 	"github.com/pod-apiserver/pod-apiserver/test/integration/framework"
 )
 
-func smallPod(name string) *corev1.Pod {
-	return &corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Name: name},
-		Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: "busybox:1.36"}}},
-	}
-}
-
 func poll(t *testing.T, what string, cond func(ctx context.Context) (bool, error)) {
 	t.Helper()
 	if err := wait.PollUntilContextTimeout(context.Background(), 100*time.Millisecond, 60*time.Second, true, cond); err != nil {
@@ -62,6 +55,7 @@ func poll(t *testing.T, what string, cond func(ctx context.Context) (bool, error
 // create in a namespace nobody made is a 404, and so is one in a namespace no Namespace could be
 // named.
 func TestCreateInNamespaceThatDoesNotExist(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	client := ts.Client(t)
 	ctx := context.Background()
@@ -77,7 +71,7 @@ func TestCreateInNamespaceThatDoesNotExist(t *testing.T) {
 		t.Errorf("namespaces after start = %v, want %v", names, want)
 	}
 	for _, ns := range []string{"any-team", "Bad_NS", "a.b"} {
-		_, err := client.CoreV1().Pods(ns).Create(ctx, smallPod("p"), metav1.CreateOptions{})
+		_, err := client.CoreV1().Pods(ns).Create(ctx, framework.NewPod("p", "c"), metav1.CreateOptions{})
 		if !apierrors.IsNotFound(err) || err.Error() != `namespaces "`+ns+`" not found` {
 			t.Errorf("create in %q: got %v, want 404 namespaces %q not found", ns, err, ns)
 		}
@@ -91,7 +85,7 @@ func TestCreateInNamespaceThatDoesNotExist(t *testing.T) {
 	if _, err := client.CoreV1().Pods("team-a").Get(ctx, "missing", metav1.GetOptions{}); err == nil || err.Error() != `pods "missing" not found` {
 		t.Errorf("get missing pod: %v", err)
 	}
-	if _, err := client.CoreV1().Pods("team-a").Create(ctx, smallPod("p"), metav1.CreateOptions{}); err != nil {
+	if _, err := client.CoreV1().Pods("team-a").Create(ctx, framework.NewPod("p", "c"), metav1.CreateOptions{}); err != nil {
 		t.Errorf("create in an existing namespace: %v", err)
 	}
 }
@@ -100,6 +94,7 @@ func TestCreateInNamespaceThatDoesNotExist(t *testing.T) {
 // names are DNS labels; the field selectors, table columns and the delete protection of the
 // immortal namespaces are kube's.
 func TestNamespaceSemantics(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	client := ts.Client(t)
 	ctx := context.Background()
@@ -184,22 +179,23 @@ func TestNamespaceSemantics(t *testing.T) {
 // namespace controller deletes its pods gracefully and reports in the conditions what remains;
 // once the last pod is gone it finalizes and the namespace goes.
 func TestDeleteNamespaceDeletesItsPods(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	client := ts.Client(t)
 	ctx := context.Background()
 	ts.CreateNamespaces(t, "doomed", "bystander")
 	for _, name := range []string{"a", "b"} {
-		if _, err := client.CoreV1().Pods("doomed").Create(ctx, smallPod(name), metav1.CreateOptions{}); err != nil {
+		if _, err := client.CoreV1().Pods("doomed").Create(ctx, framework.NewPod(name, "c"), metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// A pod held by a finalizer keeps the namespace Terminating until someone lets it go.
-	held := smallPod("held")
+	held := framework.NewPod("held", "c")
 	held.Finalizers = []string{"example.com/hold"}
 	if _, err := client.CoreV1().Pods("doomed").Create(ctx, held, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := client.CoreV1().Pods("bystander").Create(ctx, smallPod("a"), metav1.CreateOptions{}); err != nil {
+	if _, err := client.CoreV1().Pods("bystander").Create(ctx, framework.NewPod("a", "c"), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -210,7 +206,7 @@ func TestDeleteNamespaceDeletesItsPods(t *testing.T) {
 	if err != nil || ns.Status.Phase != corev1.NamespaceTerminating || ns.DeletionTimestamp == nil {
 		t.Fatalf("after delete: %v %+v", err, ns)
 	}
-	_, err = client.CoreV1().Pods("doomed").Create(ctx, smallPod("late"), metav1.CreateOptions{})
+	_, err = client.CoreV1().Pods("doomed").Create(ctx, framework.NewPod("late", "c"), metav1.CreateOptions{})
 	status, ok := err.(apierrors.APIStatus)
 	if !apierrors.IsForbidden(err) || !ok ||
 		err.Error() != `pods "late" is forbidden: unable to create new content in namespace doomed because it is being terminated` ||
@@ -274,6 +270,7 @@ func TestDeleteNamespaceDeletesItsPods(t *testing.T) {
 // The finalize subresource changes only spec.finalizers; removing the last one from a
 // terminating namespace removes the namespace.
 func TestFinalizeSubresource(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	client := ts.Client(t)
 	ctx := context.Background()
@@ -319,10 +316,11 @@ func TestFinalizeSubresource(t *testing.T) {
 // --auto-create-namespaces keeps the behaviour of servers that served no Namespaces: a create in
 // a validly named namespace creates it; a name no Namespace can have is still a 404.
 func TestAutoCreateNamespaces(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t, func(o *server.Options) { o.AutoCreateNamespaces = true })
 	client := ts.Client(t)
 	ctx := context.Background()
-	if _, err := client.CoreV1().Pods("made-on-demand").Create(ctx, smallPod("p"), metav1.CreateOptions{}); err != nil {
+	if _, err := client.CoreV1().Pods("made-on-demand").Create(ctx, framework.NewPod("p", "c"), metav1.CreateOptions{}); err != nil {
 		t.Fatalf("create in a new namespace: %v", err)
 	}
 	ns, err := client.CoreV1().Namespaces().Get(ctx, "made-on-demand", metav1.GetOptions{})
@@ -330,7 +328,7 @@ func TestAutoCreateNamespaces(t *testing.T) {
 		t.Errorf("auto-created namespace: %v %+v", err, ns)
 	}
 	for _, bad := range []string{"Bad_NS", "a.b"} {
-		_, err := client.CoreV1().Pods(bad).Create(ctx, smallPod("p"), metav1.CreateOptions{})
+		_, err := client.CoreV1().Pods(bad).Create(ctx, framework.NewPod("p", "c"), metav1.CreateOptions{})
 		if !apierrors.IsNotFound(err) || err.Error() != `namespaces "`+bad+`" not found` {
 			t.Errorf("create in %q: %v", bad, err)
 		}
@@ -341,6 +339,7 @@ func TestAutoCreateNamespaces(t *testing.T) {
 // have no Namespace object (and no system namespaces at all). The server creates those
 // namespaces on start, so every pod stays readable and writable.
 func TestUpgradeFromPodsWithoutNamespaces(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ctx := context.Background()
 	prefix := framework.EtcdPrefixFor(dir)
@@ -363,7 +362,7 @@ func TestUpgradeFromPodsWithoutNamespaces(t *testing.T) {
 	stored := map[string][]string{"default": {"d1"}, "legacy-a": {"a1", "a2"}, "legacy-b": {"b1"}}
 	for ns, names := range stored {
 		for _, name := range names {
-			pod := smallPod(name)
+			pod := framework.NewPod(name, "c")
 			pod.Namespace = ns
 			pod.UID = uuid.NewUUID()
 			pod.CreationTimestamp = metav1.Now()
@@ -407,7 +406,7 @@ func TestUpgradeFromPodsWithoutNamespaces(t *testing.T) {
 				t.Errorf("writing %s/%s after upgrade: %v", ns, name, err)
 			}
 		}
-		if _, err := client.CoreV1().Pods(ns).Create(ctx, smallPod("new"), metav1.CreateOptions{}); err != nil {
+		if _, err := client.CoreV1().Pods(ns).Create(ctx, framework.NewPod("new", "c"), metav1.CreateOptions{}); err != nil {
 			t.Errorf("creating in %s after upgrade: %v", ns, err)
 		}
 	}

@@ -117,15 +117,16 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
 
 func TestRepresentations(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ts.CreateNamespaces(t, "proto")
 	ctx := context.Background()
 	client := ts.Client(t)
 	pods := client.CoreV1().Pods("default")
-	if _, err := pods.Create(ctx, newPod("repr"), metav1.CreateOptions{}); err != nil {
+	if _, err := pods.Create(ctx, framework.NewPod("repr"), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	scheduled := newPod("repr-scheduled")
+	scheduled := framework.NewPod("repr-scheduled")
 	scheduled.Spec.NodeName = "node-1"
 	if _, err := pods.Create(ctx, scheduled, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
@@ -234,7 +235,7 @@ func TestRepresentations(t *testing.T) {
 
 	t.Run("protobuf body", func(t *testing.T) {
 		encoder := scheme.Codecs.EncoderForVersion(protobuf.NewSerializer(scheme.Scheme, scheme.Scheme), corev1.SchemeGroupVersion)
-		body, err := runtime.Encode(encoder, newPod("raw-proto"))
+		body, err := runtime.Encode(encoder, framework.NewPod("raw-proto"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -268,7 +269,7 @@ func TestRepresentations(t *testing.T) {
 			})
 		})
 		protoPods := framework.ClientFor(t, protoCfg).CoreV1().Pods("proto")
-		pod := newPod("client-proto")
+		pod := framework.NewPod("client-proto")
 		pod.Labels["via"] = "protobuf"
 		created, err := protoPods.Create(ctx, pod, metav1.CreateOptions{})
 		if err != nil {
@@ -445,6 +446,7 @@ func TestRepresentations(t *testing.T) {
 }
 
 func TestDeleteOptions(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ts.CreateNamespaces(t, "delete-collection", "delete-collection-other", "grace", "propagation", "finalizer")
 	ctx := context.Background()
@@ -453,14 +455,14 @@ func TestDeleteOptions(t *testing.T) {
 	t.Run("deletecollection with a label selector", func(t *testing.T) {
 		pods := client.CoreV1().Pods("delete-collection")
 		for i, group := range []string{"a", "a", "b", "a", "b"} {
-			pod := newPod(fmt.Sprintf("p%d", i))
+			pod := framework.NewPod(fmt.Sprintf("p%d", i))
 			pod.Labels["group"] = group
 			if _, err := pods.Create(ctx, pod, metav1.CreateOptions{}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		// The same labels in another namespace must survive a namespaced deletecollection.
-		bystander := newPod("p0")
+		bystander := framework.NewPod("p0")
 		bystander.Labels["group"] = "a"
 		if _, err := client.CoreV1().Pods("delete-collection-other").Create(ctx, bystander, metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
@@ -488,7 +490,7 @@ func TestDeleteOptions(t *testing.T) {
 
 	t.Run("gracePeriodSeconds", func(t *testing.T) {
 		pods := client.CoreV1().Pods("grace")
-		pod := newPod("graceful")
+		pod := framework.NewPod("graceful")
 		// Only a pod bound to a node has a kubelet to wait for, so only it is deleted gracefully.
 		pod.Spec.NodeName = "node-1"
 		created, err := pods.Create(ctx, pod, metav1.CreateOptions{})
@@ -573,7 +575,7 @@ func TestDeleteOptions(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			pods := client.CoreV1().Pods("propagation")
 			name := strings.ToLower(strings.NewReplacer("=", "-").Replace(tc.name))
-			if _, err := pods.Create(ctx, newPod(name), metav1.CreateOptions{}); err != nil {
+			if _, err := pods.Create(ctx, framework.NewPod(name), metav1.CreateOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			if err := pods.Delete(ctx, name, tc.options); err != nil {
@@ -599,7 +601,7 @@ func TestDeleteOptions(t *testing.T) {
 
 	t.Run("orphanDependents with propagationPolicy", func(t *testing.T) {
 		pods := client.CoreV1().Pods("propagation")
-		if _, err := pods.Create(ctx, newPod("both"), metav1.CreateOptions{}); err != nil {
+		if _, err := pods.Create(ctx, framework.NewPod("both"), metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		err := pods.Delete(ctx, "both", metav1.DeleteOptions{OrphanDependents: ptr.To(false), PropagationPolicy: ptr.To(metav1.DeletePropagationBackground)})
@@ -613,7 +615,7 @@ func TestDeleteOptions(t *testing.T) {
 
 	t.Run("finalizer", func(t *testing.T) {
 		pods := client.CoreV1().Pods("finalizer")
-		pod := newPod("held")
+		pod := framework.NewPod("held")
 		pod.Finalizers = []string{"example.com/hold"}
 		if _, err := pods.Create(ctx, pod, metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)

@@ -90,6 +90,7 @@ func comparable(pod map[string]interface{}) map[string]interface{} {
 // TestSemanticsMatchReference creates the recorded pods and expects exactly the object and the
 // warnings the reference kube-apiserver returned: defaulting, create rules and admission together.
 func TestSemanticsMatchReference(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	recorder := &warningRecorder{}
 	cfg := rest.CopyConfig(ts.ClientConfig)
@@ -140,10 +141,11 @@ func TestSemanticsMatchReference(t *testing.T) {
 }
 
 func TestSemanticsAdmission(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	on := framework.Start(t).Client(t).CoreV1().Pods("default")
 
-	created, err := on.Create(ctx, newPod("admitted"), metav1.CreateOptions{})
+	created, err := on.Create(ctx, framework.NewPod("admitted"), metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,14 +164,14 @@ func TestSemanticsAdmission(t *testing.T) {
 			`pods "refused" is forbidden: the string value of PreemptionPolicy (Never) must not be provided in pod spec; priority admission controller computed PreemptLowerPriority from the given PriorityClass name`},
 	}
 	for _, tc := range forbidden {
-		pod := newPod("refused")
+		pod := framework.NewPod("refused")
 		tc.mutate(pod)
 		_, err := on.Create(ctx, pod, metav1.CreateOptions{})
 		if !apierrors.IsForbidden(err) || err.Error() != tc.want {
 			t.Errorf("got %v, want 403 %q", err, tc.want)
 		}
 	}
-	critical := newPod("critical")
+	critical := framework.NewPod("critical")
 	critical.Spec.PriorityClassName = "system-node-critical"
 	if created, err := on.Create(ctx, critical, metav1.CreateOptions{}); err != nil || ptr.Deref(created.Spec.Priority, 0) != 2000001000 {
 		t.Errorf("system-node-critical: %v", err)
@@ -189,7 +191,7 @@ func TestSemanticsAdmission(t *testing.T) {
 	off := framework.Start(t, func(o *server.Options) {
 		o.Recommended.Admission.DisablePlugins = []string{"Priority", "DefaultTolerationSeconds"}
 	}).Client(t).CoreV1().Pods("default")
-	pod := newPod("unadmitted")
+	pod := framework.NewPod("unadmitted")
 	pod.Spec.PriorityClassName = "high"
 	created, err = off.Create(ctx, pod, metav1.CreateOptions{})
 	if err != nil {
@@ -247,17 +249,18 @@ func deletePod(t *testing.T, pods podsClient, name string, grace *int64) {
 }
 
 func scheduledPod(name string) *corev1.Pod {
-	pod := newPod(name)
+	pod := framework.NewPod(name)
 	pod.Spec.NodeName = "node-1"
 	return pod
 }
 
 func TestSemanticsGracefulDeletion(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pods := framework.Start(t).Client(t).CoreV1().Pods("default")
 
 	t.Run("unscheduled pods go at once", func(t *testing.T) {
-		if _, err := pods.Create(ctx, newPod("unscheduled"), metav1.CreateOptions{}); err != nil {
+		if _, err := pods.Create(ctx, framework.NewPod("unscheduled"), metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		w := watchPod(t, pods, "unscheduled")
@@ -326,13 +329,14 @@ func TestSemanticsGracefulDeletion(t *testing.T) {
 }
 
 func TestSemanticsFinalizers(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pods := framework.Start(t).Client(t).CoreV1().Pods("default")
 	for _, tc := range []struct {
 		pod       *corev1.Pod
 		wantGrace int64
 	}{
-		{pod: newPod("held"), wantGrace: 0},
+		{pod: framework.NewPod("held"), wantGrace: 0},
 		{pod: scheduledPod("held-scheduled"), wantGrace: 30},
 	} {
 		t.Run(tc.pod.Name, func(t *testing.T) {
@@ -368,12 +372,13 @@ func TestSemanticsFinalizers(t *testing.T) {
 }
 
 func TestSemanticsDeleteCollection(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	client := framework.Start(t).Client(t)
 	pods := client.CoreV1().Pods("default")
-	held := newPod("c-held")
+	held := framework.NewPod("c-held")
 	held.Finalizers = []string{"example.com/hold"}
-	for _, pod := range []*corev1.Pod{newPod("c-unscheduled"), scheduledPod("c-scheduled"), held, newPod("c-other")} {
+	for _, pod := range []*corev1.Pod{framework.NewPod("c-unscheduled"), scheduledPod("c-scheduled"), held, framework.NewPod("c-other")} {
 		if pod.Name != "c-other" {
 			pod.Labels["batch"] = "1"
 		}

@@ -31,11 +31,12 @@ import (
 )
 
 func TestStatusSubresource(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ctx := context.Background()
 	pods := ts.Client(t).CoreV1().Pods("default")
 
-	pod := newPod("status")
+	pod := framework.NewPod("status")
 	pod.Status.Phase = corev1.PodRunning
 	created, err := pods.Create(ctx, pod, metav1.CreateOptions{})
 	if err != nil {
@@ -86,13 +87,13 @@ func TestStatusSubresource(t *testing.T) {
 		t.Errorf("get after status patch: %v %v", got.Status.Phase, err)
 	}
 
-	if _, err := pods.UpdateStatus(ctx, newPod("missing"), metav1.UpdateOptions{}); !apierrors.IsNotFound(err) {
+	if _, err := pods.UpdateStatus(ctx, framework.NewPod("missing"), metav1.UpdateOptions{}); !apierrors.IsNotFound(err) {
 		t.Errorf("status update of a missing pod: got %v, want NotFound (no create through status)", err)
 	}
 }
 
 func twoContainerPod(name string) *corev1.Pod {
-	pod := newPod(name)
+	pod := framework.NewPod(name)
 	pod.Spec.Containers = []corev1.Container{
 		{Name: "app", Image: "app:1"},
 		{Name: "sidecar", Image: "sidecar:1"},
@@ -101,6 +102,7 @@ func twoContainerPod(name string) *corev1.Pod {
 }
 
 func TestPatchTypes(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ctx := context.Background()
 	pods := ts.Client(t).CoreV1().Pods("default")
@@ -146,6 +148,7 @@ func TestPatchTypes(t *testing.T) {
 }
 
 func TestServerSideApply(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ctx := context.Background()
 	pods := ts.Client(t).CoreV1().Pods("default")

@@ -27,6 +27,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/pod-apiserver/pod-apiserver/pkg/cmd/server"
@@ -46,10 +47,11 @@ func etcdClient(t *testing.T, ts *framework.TestServer) *clientv3.Client {
 // Pods must be stored where and as kube-apiserver stores them, so that either server can read
 // the other's data: protobuf with the Kubernetes envelope under <prefix>/pods/<ns>/<name>.
 func TestStorageLayoutMatchesKubeAPIServer(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ts.CreateNamespaces(t, "team-a")
 	ctx := context.Background()
-	if _, err := ts.Client(t).CoreV1().Pods("team-a").Create(ctx, newPod("stored"), metav1.CreateOptions{}); err != nil {
+	if _, err := ts.Client(t).CoreV1().Pods("team-a").Create(ctx, framework.NewPod("stored"), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	key := ts.EtcdPrefix() + "/pods/team-a/stored"
@@ -76,7 +78,7 @@ func TestRestartKeepsPodsAndKubeconfig(t *testing.T) {
 	port := first.Port()
 	pods := first.Client(t).CoreV1().Pods("default")
 	for _, name := range []string{"survivor-1", "survivor-2"} {
-		if _, err := pods.Create(ctx, newPod(name), metav1.CreateOptions{}); err != nil {
+		if _, err := pods.Create(ctx, framework.NewPod(name), metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -116,6 +118,7 @@ func TestRestartKeepsPodsAndKubeconfig(t *testing.T) {
 // the cache keeps it (as in kube-apiserver), so expiry is observable without the cache, where
 // every page is read from etcd.
 func TestExpiredContinueIsGone(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t, func(o *server.Options) { o.Recommended.Etcd.EnableWatchCache = false })
 	ts.CreateNamespaces(t, "expiry")
 	ctx := context.Background()
@@ -137,14 +140,12 @@ func TestExpiredContinueIsGone(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The watch cache may still serve the page until it notices the compaction.
 	var listErr error
-	for i := 0; i < 50; i++ {
+	_ = wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, 10*time.Second, true, func(ctx context.Context) (bool, error) {
 		_, listErr = pods.List(ctx, metav1.ListOptions{Limit: 10, Continue: page.Continue})
-		if listErr != nil {
-			break
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+		return listErr != nil, nil
+	})
 	if !apierrors.IsResourceExpired(listErr) && !apierrors.IsGone(listErr) {
 		t.Fatalf("continue after compaction: got %v, want 410 Expired", listErr)
 	}

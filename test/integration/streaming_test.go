@@ -83,6 +83,7 @@ func writeLog(t *testing.T, file string, lines ...string) {
 }
 
 func TestPodLogs(t *testing.T) {
+	t.Parallel()
 	ts, kl := framework.StartWithKubelet(t)
 	client := ts.Client(t)
 	ctx := context.Background()
@@ -191,6 +192,7 @@ func execURL(ts *framework.TestServer, pod, sub, query string) *url.URL {
 }
 
 func TestExecAndAttach(t *testing.T) {
+	t.Parallel()
 	ts, _ := framework.StartWithKubelet(t)
 	client := ts.Client(t)
 	runningPod(t, client, "shell", "127.0.0.1")
@@ -280,6 +282,7 @@ func TestExecAndAttach(t *testing.T) {
 }
 
 func TestPortForwardAndProxy(t *testing.T) {
+	t.Parallel()
 	ts, _ := framework.StartWithKubelet(t)
 	client := ts.Client(t)
 

@@ -47,16 +47,17 @@ func nextEvent(t *testing.T, w watch.Interface, timeout time.Duration) watch.Eve
 }
 
 func TestWatchFromResourceVersionWithBookmarks(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ts.CreateNamespaces(t, "elsewhere")
 	ctx := context.Background()
 	pods := ts.Client(t).CoreV1().Pods("default")
 
-	first, err := pods.Create(ctx, newPod("w1"), metav1.CreateOptions{})
+	first, err := pods.Create(ctx, framework.NewPod("w1"), metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := pods.Create(ctx, newPod("w2"), metav1.CreateOptions{}); err != nil {
+	if _, err := pods.Create(ctx, framework.NewPod("w2"), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := pods.Patch(ctx, "w1", types.MergePatchType, []byte(`{"metadata":{"labels":{"step":"2"}}}`), metav1.PatchOptions{}); err != nil {
@@ -95,7 +96,7 @@ func TestWatchFromResourceVersionWithBookmarks(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer bw.Stop()
-	elsewhere, err := ts.Client(t).CoreV1().Pods("elsewhere").Create(ctx, newPod("unseen"), metav1.CreateOptions{})
+	elsewhere, err := ts.Client(t).CoreV1().Pods("elsewhere").Create(ctx, framework.NewPod("unseen"), metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,6 +121,7 @@ func TestWatchFromResourceVersionWithBookmarks(t *testing.T) {
 }
 
 func TestWatchTimeoutSecondsEndsTheWatch(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	w, err := ts.Client(t).CoreV1().Pods("default").Watch(context.Background(), metav1.ListOptions{TimeoutSeconds: ptr.To[int64](1)})
 	if err != nil {
@@ -137,11 +139,12 @@ func TestWatchTimeoutSecondsEndsTheWatch(t *testing.T) {
 }
 
 func TestWatchList(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ctx := context.Background()
 	pods := ts.Client(t).CoreV1().Pods("default")
 	for _, name := range []string{"a", "b", "c"} {
-		if _, err := pods.Create(ctx, newPod(name), metav1.CreateOptions{}); err != nil {
+		if _, err := pods.Create(ctx, framework.NewPod(name), metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -176,11 +179,12 @@ func TestWatchList(t *testing.T) {
 }
 
 func TestInformerSeesAddsUpdatesAndDeletes(t *testing.T) {
+	t.Parallel()
 	ts := framework.Start(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	client := ts.Client(t)
-	if _, err := client.CoreV1().Pods("default").Create(ctx, newPod("before"), metav1.CreateOptions{}); err != nil {
+	if _, err := client.CoreV1().Pods("default").Create(ctx, framework.NewPod("before"), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -220,7 +224,7 @@ func TestInformerSeesAddsUpdatesAndDeletes(t *testing.T) {
 	expect("add before")
 
 	pods := client.CoreV1().Pods("default")
-	if _, err := pods.Create(ctx, newPod("after"), metav1.CreateOptions{}); err != nil {
+	if _, err := pods.Create(ctx, framework.NewPod("after"), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	expect("add after")

@@ -60,10 +60,11 @@ type Server struct {
 	// Port is the port it listens on, at 127.0.0.1.
 	Port int
 
-	config   Config
-	server   *http.Server
-	mu       sync.Mutex
-	requests []string
+	config    Config
+	server    *http.Server
+	mu        sync.Mutex
+	requests  []string
+	following int
 }
 
 // Start serves the kubelet API on a free loopback port until Close.
@@ -116,6 +117,14 @@ func (s *Server) Requests() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.requests...)
+}
+
+// Following counts the log streams that follow a log: they have sent what the log held and
+// send every line appended from now on.
+func (s *Server) Following() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.following
 }
 
 func (s *Server) record(next http.Handler) http.Handler {
@@ -244,6 +253,14 @@ func (s *Server) serveLogs(w http.ResponseWriter, r *http.Request) {
 	if !write(kept) || q.Get("follow") != "true" {
 		return
 	}
+	s.mu.Lock()
+	s.following++
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.following--
+		s.mu.Unlock()
+	}()
 	for {
 		select {
 		case <-r.Context().Done():

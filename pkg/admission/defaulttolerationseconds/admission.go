@@ -29,6 +29,9 @@ import (
 	"k8s.io/apiserver/pkg/admission"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 plugin/pkg/admission/defaulttolerationseconds/admission.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // PluginName is the name for --enable-admission-plugins and --disable-admission-plugins.
 const PluginName = "DefaultTolerationSeconds"
 
@@ -36,6 +39,7 @@ const PluginName = "DefaultTolerationSeconds"
 const DefaultSeconds int64 = 300
 
 // Register adds the plugin to plugins.
+// k8s.io/kubernetes@v1.37.2 plugin/pkg/admission/defaulttolerationseconds/admission.go Register
 func Register(plugins *admission.Plugins) {
 	plugins.Register(PluginName, func(io.Reader) (admission.Interface, error) {
 		return NewPlugin(DefaultSeconds, DefaultSeconds), nil
@@ -62,6 +66,7 @@ func NewPlugin(notReadySeconds, unreachableSeconds int64) *Plugin {
 
 // Admit appends the missing NoExecute tolerations for node.kubernetes.io/not-ready and
 // node.kubernetes.io/unreachable.
+// k8s.io/kubernetes@v1.37.2 plugin/pkg/admission/defaulttolerationseconds/admission.go Plugin.Admit
 func (p *Plugin) Admit(ctx context.Context, a admission.Attributes, _ admission.ObjectInterfaces) error {
 	if a.GetResource().GroupResource() != corev1.Resource("pods") || a.GetSubresource() != "" {
 		return nil

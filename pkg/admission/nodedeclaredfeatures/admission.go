@@ -38,10 +38,14 @@ import (
 	"github.com/pod-apiserver/pod-apiserver/pkg/version"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 plugin/pkg/admission/nodedeclaredfeatures/admission.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // PluginName is the name for --enable-admission-plugins and --disable-admission-plugins.
 const PluginName = "NodeDeclaredFeatureValidator"
 
 // Register adds the plugin to plugins.
+// k8s.io/kubernetes@v1.37.2 plugin/pkg/admission/nodedeclaredfeatures/admission.go Register
 func Register(plugins *admission.Plugins) {
 	plugins.Register(PluginName, func(io.Reader) (admission.Interface, error) { return NewPlugin(), nil })
 }
@@ -62,6 +66,7 @@ var (
 )
 
 // NewPlugin returns the plugin, which acts on updates only.
+// k8s.io/kubernetes@v1.37.2 plugin/pkg/admission/nodedeclaredfeatures/admission.go NewPlugin
 func NewPlugin() *Plugin {
 	return &Plugin{
 		Handler:   admission.NewHandler(admission.Update),
@@ -75,6 +80,7 @@ func NewPlugin() *Plugin {
 func (p *Plugin) SetNodes(g nodes.Getter) { p.nodes = g }
 
 // ValidateInitialization makes sure the plugin can read Nodes.
+// k8s.io/kubernetes@v1.37.2 plugin/pkg/admission/nodedeclaredfeatures/admission.go Plugin.ValidateInitialization
 func (p *Plugin) ValidateInitialization() error {
 	if p.nodes == nil {
 		return fmt.Errorf("%s needs a source of Nodes", PluginName)
@@ -84,6 +90,7 @@ func (p *Plugin) ValidateInitialization() error {
 
 // Validate refuses an update of a bound pod that its node lacks a feature for. Only the main
 // resource and pods/resize change the spec in ways a node must support.
+// k8s.io/kubernetes@v1.37.2 plugin/pkg/admission/nodedeclaredfeatures/admission.go Plugin.Validate
 func (p *Plugin) Validate(ctx context.Context, a admission.Attributes, _ admission.ObjectInterfaces) error {
 	if a.GetOperation() != admission.Update || a.GetResource().GroupResource() != corev1.Resource("pods") {
 		return nil

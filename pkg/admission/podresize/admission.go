@@ -35,6 +35,9 @@ import (
 	"github.com/pod-apiserver/pod-apiserver/pkg/admission/nodes"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 plugin/pkg/admission/podresize/admission.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // PluginName is the name for --enable-admission-plugins and --disable-admission-plugins.
 const PluginName = "PodResizeValidator"
 
@@ -45,6 +48,7 @@ const (
 )
 
 // Register adds the plugin to plugins.
+// k8s.io/kubernetes@v1.37.2 plugin/pkg/admission/podresize/admission.go Register
 func Register(plugins *admission.Plugins) {
 	plugins.Register(PluginName, func(io.Reader) (admission.Interface, error) { return NewPlugin(), nil })
 }
@@ -61,6 +65,7 @@ var (
 )
 
 // NewPlugin returns the plugin, which acts on updates only.
+// k8s.io/kubernetes@v1.37.2 plugin/pkg/admission/podresize/admission.go NewPlugin
 func NewPlugin() *Plugin {
 	return &Plugin{Handler: admission.NewHandler(admission.Update), nodes: nodes.None{}}
 }
@@ -69,6 +74,7 @@ func NewPlugin() *Plugin {
 func (p *Plugin) SetNodes(g nodes.Getter) { p.nodes = g }
 
 // ValidateInitialization makes sure the plugin can read Nodes.
+// k8s.io/kubernetes@v1.37.2 plugin/pkg/admission/podresize/admission.go Plugin.ValidateInitialization
 func (p *Plugin) ValidateInitialization() error {
 	if p.nodes == nil {
 		return fmt.Errorf("%s needs a source of Nodes", PluginName)
@@ -77,6 +83,7 @@ func (p *Plugin) ValidateInitialization() error {
 }
 
 // Validate refuses a resize of a bound pod that its node cannot carry out.
+// k8s.io/kubernetes@v1.37.2 plugin/pkg/admission/podresize/admission.go Plugin.Validate
 func (p *Plugin) Validate(ctx context.Context, a admission.Attributes, _ admission.ObjectInterfaces) error {
 	if a.GetOperation() != admission.Update || a.GetResource().GroupResource() != corev1.Resource("pods") || a.GetSubresource() != "resize" {
 		return nil

@@ -32,10 +32,14 @@ import (
 	"k8s.io/apiserver/pkg/admission"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 plugin/pkg/admission/priority/admission.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // PluginName is the name for --enable-admission-plugins and --disable-admission-plugins.
 const PluginName = "Priority"
 
 // Register adds the plugin to plugins.
+// k8s.io/kubernetes@v1.37.2 plugin/pkg/admission/priority/admission.go Register
 func Register(plugins *admission.Plugins) {
 	plugins.Register(PluginName, func(io.Reader) (admission.Interface, error) { return NewPlugin(), nil })
 }
@@ -63,11 +67,13 @@ type Plugin struct {
 var _ admission.MutationInterface = &Plugin{}
 
 // NewPlugin returns the plugin, which acts on pod creates and updates.
+// k8s.io/kubernetes@v1.37.2 plugin/pkg/admission/priority/admission.go NewPlugin
 func NewPlugin() *Plugin {
 	return &Plugin{Handler: admission.NewHandler(admission.Create, admission.Update)}
 }
 
 // Admit sets the priority of new pods and keeps the priority of updated ones.
+// k8s.io/kubernetes@v1.37.2 plugin/pkg/admission/priority/admission.go Plugin.Admit
 func (p *Plugin) Admit(ctx context.Context, a admission.Attributes, _ admission.ObjectInterfaces) error {
 	if a.GetResource().GroupResource() != corev1.Resource("pods") || a.GetSubresource() != "" {
 		return nil

@@ -31,10 +31,14 @@ import (
 	"k8s.io/apiserver/pkg/admission"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 plugin/pkg/admission/runtimeclass/admission.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // PluginName is the name kube-apiserver gives the plugin, as --enable-admission-plugins takes it.
 const PluginName = "RuntimeClass"
 
 // Register offers the plugin to the admission chain.
+// k8s.io/kubernetes@v1.37.2 plugin/pkg/admission/runtimeclass/admission.go Register
 func Register(plugins *admission.Plugins) {
 	plugins.Register(PluginName, func(io.Reader) (admission.Interface, error) {
 		return New(), nil
@@ -58,6 +62,7 @@ func New() *Plugin {
 
 // Admit rejects a pod naming a RuntimeClass before anything else looks at it, as kube's plugin
 // does when its lookup of the class fails.
+// k8s.io/kubernetes@v1.37.2 plugin/pkg/admission/runtimeclass/admission.go RuntimeClass.Admit
 func (p *Plugin) Admit(ctx context.Context, a admission.Attributes, _ admission.ObjectInterfaces) error {
 	pod, err := podOf(a)
 	if pod == nil || err != nil {
@@ -68,6 +73,7 @@ func (p *Plugin) Admit(ctx context.Context, a admission.Attributes, _ admission.
 
 // Validate runs after the pod has been defaulted and validated: with no RuntimeClass to define
 // an overhead, any overhead the client set is refused.
+// k8s.io/kubernetes@v1.37.2 plugin/pkg/admission/runtimeclass/admission.go RuntimeClass.Validate
 func (p *Plugin) Validate(ctx context.Context, a admission.Attributes, _ admission.ObjectInterfaces) error {
 	pod, err := podOf(a)
 	if pod == nil || err != nil {
@@ -85,6 +91,7 @@ func (p *Plugin) Validate(ctx context.Context, a admission.Attributes, _ admissi
 // runtimeClassNotFound fails as kube's lookup of the class does. A name its client cannot put in
 // a request path never reaches a server: the client's own error comes back as is, and the
 // handler serves it as an internal error (500), before any validation of the pod.
+// k8s.io/kubernetes@v1.37.2 plugin/pkg/admission/runtimeclass/admission.go RuntimeClass.Validate
 func runtimeClassNotFound(a admission.Attributes, pod *corev1.Pod) error {
 	if pod.Spec.RuntimeClassName == nil {
 		return nil

@@ -33,6 +33,9 @@ import (
 	"k8s.io/client-go/tools/cache"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // nodeNameField is both a selectable field and the one the watch cache
 // indexes and triggers on, so the three places must agree on its spelling.
 const nodeNameField = "spec.nodeName"
@@ -40,6 +43,7 @@ const nodeNameField = "spec.nodeName"
 // SelectableFields returns the fields a field selector on pods can match,
 // with the same keys and value formatting as kube-apiserver so that clients
 // (kubelet, scheduler, kubectl) see identical filtering.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go ToSelectableFields
 func SelectableFields(pod *corev1.Pod) fields.Set {
 	// Sized for the eight pod fields plus name and namespace to avoid map
 	// growth on the hot list/watch filtering path.
@@ -62,6 +66,7 @@ func SelectableFields(pod *corev1.Pod) fields.Set {
 }
 
 // GetAttrs is the storage.AttrFunc for pods.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go GetAttrs
 func GetAttrs(obj runtime.Object) (labels.Set, fields.Set, error) {
 	pod, ok := obj.(*corev1.Pod)
 	if !ok {
@@ -99,12 +104,14 @@ func ConvertFieldLabel(label, value string) (string, string, error) {
 // NodeNameTriggerFunc lets the watch cache route each event only to the
 // watchers whose spec.nodeName selector can match it; with thousands of
 // kubelets each watching its own node this avoids evaluating every watcher.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go NodeNameTriggerFunc
 func NodeNameTriggerFunc(obj runtime.Object) string {
 	return obj.(*corev1.Pod).Spec.NodeName
 }
 
 // NodeNameIndexFunc indexes the watch cache by node so that lists with
 // fieldSelector=spec.nodeName=X are served from the index, not a full scan.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go NodeNameIndexFunc
 func NodeNameIndexFunc(obj interface{}) ([]string, error) {
 	pod, ok := obj.(*corev1.Pod)
 	if !ok {
@@ -116,6 +123,7 @@ func NodeNameIndexFunc(obj interface{}) ([]string, error) {
 // Indexers returns the watch-cache indexers. The key must go through
 // storage.FieldIndex because the cacher only consults indexes whose names
 // carry the "f:" prefix matching a predicate's IndexFields.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go Indexers
 func Indexers() *cache.Indexers {
 	return &cache.Indexers{
 		storage.FieldIndex(nodeNameField): NodeNameIndexFunc,
@@ -124,6 +132,7 @@ func Indexers() *cache.Indexers {
 
 // MatchPod builds the selection predicate for pod list/watch. IndexFields
 // must name the same field as Indexers, or the cacher falls back to a scan.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go MatchPod
 func MatchPod(label labels.Selector, field fields.Selector) storage.SelectionPredicate {
 	return storage.SelectionPredicate{
 		Label:       label,

@@ -25,6 +25,11 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 )
 
+// File ported from:
+//   k8s.io/kubernetes@v1.37.2 pkg/apis/core/v1/conversion.go
+//   k8s.io/kubernetes@v1.37.2 pkg/apis/core/v1/zz_generated.conversion.go
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // The pods/log, exec, attach, portforward and proxy handlers decode their
 // query string with runtime.ParameterCodec, which needs a url.Values -> type
 // conversion registered in the scheme. kube gets these from conversion-gen;
@@ -64,11 +69,13 @@ func AddParameterConversions(scheme *runtime.Scheme) error {
 // AddFieldLabelConversions registers ConvertFieldLabel for v1 Pods. Without
 // it the list and deletecollection handlers fall back to the default that
 // only knows metadata.name and metadata.namespace.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/v1/conversion.go addConversionFuncs
 func AddFieldLabelConversions(scheme *runtime.Scheme) error {
 	return scheme.AddFieldLabelConversionFunc(corev1.SchemeGroupVersion.WithKind("Pod"), ConvertFieldLabel)
 }
 
 // ConvertURLValuesToPodLogOptions decodes the pods/log query string.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/v1/zz_generated.conversion.go Convert_url_Values_To_v1_PodLogOptions
 func ConvertURLValuesToPodLogOptions(in *url.Values, out *corev1.PodLogOptions, s conversion.Scope) error {
 	d := queryDecoder{values: *in, scope: s}
 	d.string("container", &out.Container)
@@ -85,6 +92,7 @@ func ConvertURLValuesToPodLogOptions(in *url.Values, out *corev1.PodLogOptions, 
 }
 
 // ConvertURLValuesToPodExecOptions decodes the pods/exec query string.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/v1/zz_generated.conversion.go Convert_url_Values_To_v1_PodExecOptions
 func ConvertURLValuesToPodExecOptions(in *url.Values, out *corev1.PodExecOptions, s conversion.Scope) error {
 	d := queryDecoder{values: *in, scope: s}
 	d.bool("stdin", &out.Stdin)
@@ -97,6 +105,7 @@ func ConvertURLValuesToPodExecOptions(in *url.Values, out *corev1.PodExecOptions
 }
 
 // ConvertURLValuesToPodAttachOptions decodes the pods/attach query string.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/v1/zz_generated.conversion.go Convert_url_Values_To_v1_PodAttachOptions
 func ConvertURLValuesToPodAttachOptions(in *url.Values, out *corev1.PodAttachOptions, s conversion.Scope) error {
 	d := queryDecoder{values: *in, scope: s}
 	d.bool("stdin", &out.Stdin)
@@ -109,6 +118,7 @@ func ConvertURLValuesToPodAttachOptions(in *url.Values, out *corev1.PodAttachOpt
 
 // ConvertURLValuesToPodPortForwardOptions decodes the pods/portforward query
 // string. Each ports value may itself be a comma-separated list.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/v1/zz_generated.conversion.go Convert_url_Values_To_v1_PodPortForwardOptions
 func ConvertURLValuesToPodPortForwardOptions(in *url.Values, out *corev1.PodPortForwardOptions, s conversion.Scope) error {
 	d := queryDecoder{values: *in, scope: s}
 	d.int32s("ports", &out.Ports)
@@ -116,6 +126,7 @@ func ConvertURLValuesToPodPortForwardOptions(in *url.Values, out *corev1.PodPort
 }
 
 // ConvertURLValuesToPodProxyOptions decodes the pods/proxy query string.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/v1/zz_generated.conversion.go Convert_url_Values_To_v1_PodProxyOptions
 func ConvertURLValuesToPodProxyOptions(in *url.Values, out *corev1.PodProxyOptions, s conversion.Scope) error {
 	d := queryDecoder{values: *in, scope: s}
 	d.string("path", &out.Path)

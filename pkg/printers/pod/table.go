@@ -33,6 +33,11 @@ import (
 	"k8s.io/apiserver/pkg/registry/rest"
 )
 
+// File ported from:
+//   k8s.io/kubernetes@v1.37.2 pkg/printers/internalversion/printers.go
+//   k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 const (
 	// kube-controller-manager sets this status.reason on pods of a node that
 	// stopped reporting; kubectl then shows them as Unknown rather than
@@ -80,6 +85,7 @@ func NewTableConvertor() TableConvertor {
 
 // ColumnDefinitions returns a copy of the pod table columns, so callers cannot
 // alter what later tables advertise.
+// k8s.io/kubernetes@v1.37.2 pkg/printers/internalversion/printers.go AddHandlers
 func ColumnDefinitions() []metav1.TableColumnDefinition {
 	out := make([]metav1.TableColumnDefinition, len(columnDefinitions))
 	copy(out, columnDefinitions)
@@ -87,6 +93,7 @@ func ColumnDefinitions() []metav1.TableColumnDefinition {
 }
 
 // ConvertToTable implements rest.TableConvertor.
+// k8s.io/kubernetes@v1.37.2 pkg/printers/internalversion/printers.go printPodList
 func (c TableConvertor) ConvertToTable(_ context.Context, object runtime.Object, tableOptions runtime.Object) (*metav1.Table, error) {
 	noHeaders := false
 	if tableOptions != nil {
@@ -142,6 +149,7 @@ func (c TableConvertor) ConvertToTable(_ context.Context, object runtime.Object,
 // status.phase: kubectl users expect the most actionable container-level
 // reason (CrashLoopBackOff, Init:Error, ...) to win, which is why the rules
 // below are order-sensitive.
+// k8s.io/kubernetes@v1.37.2 pkg/printers/internalversion/printers.go printPod
 func podRow(pod *corev1.Pod, now time.Time) metav1.TableRow {
 	row := metav1.TableRow{Object: runtime.RawExtension{Object: pod}}
 
@@ -338,6 +346,7 @@ func podRow(pod *corev1.Pod, now time.Time) metav1.TableRow {
 	return row
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go IsRestartableInitContainer
 func isSidecar(c *corev1.Container) bool {
 	return c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways
 }
@@ -351,6 +360,7 @@ func laterFinish(cur time.Time, st corev1.ContainerStatus) time.Time {
 	return cur
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/printers/internalversion/printers.go hasPodReadyCondition
 func readyConditionTrue(conds []corev1.PodCondition) bool {
 	for _, c := range conds {
 		if c.Type == corev1.PodReady && c.Status == corev1.ConditionTrue {
@@ -362,6 +372,7 @@ func readyConditionTrue(conds []corev1.PodCondition) bool {
 
 // initializedConditionTrue looks only at the first Initialized condition,
 // matching kube when a malformed status carries duplicates.
+// k8s.io/kubernetes@v1.37.2 pkg/printers/internalversion/printers.go isPodInitializedConditionTrue
 func initializedConditionTrue(conds []corev1.PodCondition) bool {
 	for _, c := range conds {
 		if c.Type == corev1.PodInitialized {
@@ -371,6 +382,7 @@ func initializedConditionTrue(conds []corev1.PodCondition) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/printers/internalversion/printers.go translateTimestampSince
 func since(t, now time.Time) string {
 	return duration.HumanDuration(now.Sub(t))
 }

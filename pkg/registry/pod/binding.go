@@ -31,26 +31,38 @@ import (
 	"k8s.io/apiserver/pkg/storage"
 	storeerr "k8s.io/apiserver/pkg/storage/errors"
 	"k8s.io/apiserver/pkg/util/dryrun"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/prepare"
 )
+
+// File ported from:
+//   k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go
+//   k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go
+// The helpers here that name no upstream function of their own serve the functions that do.
 
 // BindingREST serves pods/binding: how a scheduler assigns a pod to a node.
 type BindingREST struct {
 	store *genericregistry.Store
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go BindingREST.NamespaceScoped
 func (r *BindingREST) NamespaceScoped() bool { return true }
 
 // New returns an empty Binding, the body of a binding request.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go BindingREST.New
 func (r *BindingREST) New() runtime.Object { return &corev1.Binding{} }
 
 // Destroy does nothing: the main pods REST owns the shared storage.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go BindingREST.Destroy
 func (r *BindingREST) Destroy() {}
 
 // PreserveRequestObjectMetaSystemFieldsOnSubresourceCreate keeps the binding's uid and
 // resourceVersion, which are the preconditions of the assignment.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go BindingREST.PreserveRequestObjectMetaSystemFieldsOnSubresourceCreate
 func (r *BindingREST) PreserveRequestObjectMetaSystemFieldsOnSubresourceCreate() bool { return true }
 
 // Create assigns the pod to the binding's target node.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go BindingREST.Create
 func (r *BindingREST) Create(ctx context.Context, name string, obj runtime.Object, createValidation rest.ValidateObjectFunc, options *metav1.CreateOptions) (runtime.Object, error) {
 	binding, ok := obj.(*corev1.Binding)
 	if !ok {
@@ -75,6 +87,7 @@ func (r *BindingREST) Create(ctx context.Context, name string, obj runtime.Objec
 }
 
 // ValidatePodBinding checks the target of a binding: a node, named as nodes are.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidatePodBinding
 func ValidatePodBinding(binding *corev1.Binding) field.ErrorList {
 	var errs field.ErrorList
 	target := field.NewPath("target")
@@ -92,17 +105,9 @@ func ValidatePodBinding(binding *corev1.Binding) field.ErrorList {
 	return errs
 }
 
-// legacyInitContainerAnnotations were dropped from pods long ago; a binding must not bring them
-// back, since the write skips the strategy that would strip them.
-var legacyInitContainerAnnotations = []string{
-	"pod.beta.kubernetes.io/init-containers",
-	"pod.alpha.kubernetes.io/init-containers",
-	"pod.beta.kubernetes.io/init-container-statuses",
-	"pod.alpha.kubernetes.io/init-container-statuses",
-}
-
-// assign writes the binding straight to storage, bypassing the pod strategy as kube does: a
-// binding is not a spec update and bumps no generation.
+// assign writes the binding straight to storage, bypassing the pod strategy: a binding is not a
+// spec update and bumps no generation.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go BindingREST.assignPod
 func (r *BindingREST) assign(ctx context.Context, binding *corev1.Binding, dryRun bool) error {
 	key, err := r.store.KeyFunc(ctx, binding.Name)
 	if err != nil {
@@ -139,9 +144,8 @@ func (r *BindingREST) assign(ctx context.Context, binding *corev1.Binding, dryRu
 		for k, v := range binding.Annotations {
 			pod.Annotations[k] = v
 		}
-		for _, k := range legacyInitContainerAnnotations {
-			delete(pod.Annotations, k)
-		}
+		// The write skips the strategy that strips these, so a binding must not bring them back.
+		prepare.DropInitContainerAnnotations(pod.Annotations)
 		// Topology labels arrive on the binding (kube's PodTopologyLabels admission puts them
 		// there) and win over the pod's own.
 		if len(binding.Labels) > 0 {

@@ -31,6 +31,11 @@ import (
 	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/validation"
 )
 
+// File ported from:
+//   k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go
+//   k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // podEphemeralContainersStrategy implements pods/ephemeralcontainers, through which debuggers
 // (kubectl debug) add containers to a running pod. Nothing but the list of ephemeral containers
 // is taken from a write.
@@ -43,6 +48,7 @@ func EphemeralContainersStrategy(typer runtime.ObjectTyper) podEphemeralContaine
 	return podEphemeralContainersStrategy{Strategy(typer)}
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podEphemeralContainersStrategy.PrepareForUpdate
 func (podEphemeralContainersStrategy) PrepareForUpdate(ctx context.Context, obj, old runtime.Object) {
 	newPod := obj.(*corev1.Pod)
 	oldPod := old.(*corev1.Pod)
@@ -56,17 +62,20 @@ func (podEphemeralContainersStrategy) PrepareForUpdate(ctx context.Context, obj,
 	bumpGenerationOnSpecChange(newPod, oldPod)
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podEphemeralContainersStrategy.ValidateUpdate
 func (podEphemeralContainersStrategy) ValidateUpdate(ctx context.Context, obj, old runtime.Object) field.ErrorList {
 	newPod, oldPod := obj.(*corev1.Pod), old.(*corev1.Pod)
 	return validation.ValidatePodEphemeralContainersUpdate(newPod, oldPod, validation.OptionsFor(newPod, oldPod))
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podEphemeralContainersStrategy.WarningsOnUpdate
 func (podEphemeralContainersStrategy) WarningsOnUpdate(ctx context.Context, obj, old runtime.Object) []string {
 	return nil
 }
 
 // bumpGenerationOnSpecChange records a change of the desired state, which the kubelet reports
 // back as status.observedGeneration.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go updatePodGeneration
 func bumpGenerationOnSpecChange(newPod, oldPod *corev1.Pod) {
 	if !apiequality.Semantic.DeepEqual(newPod.Spec, oldPod.Spec) {
 		newPod.Generation = oldPod.Generation + 1
@@ -81,17 +90,21 @@ type EphemeralContainersREST struct {
 }
 
 // New returns an empty pod.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go EphemeralContainersREST.New
 func (r *EphemeralContainersREST) New() runtime.Object { return &corev1.Pod{} }
 
 // Destroy does nothing: the main pods REST owns the shared storage.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go EphemeralContainersREST.Destroy
 func (r *EphemeralContainersREST) Destroy() {}
 
 // Get returns the pod; patches start from it.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go EphemeralContainersREST.Get
 func (r *EphemeralContainersREST) Get(ctx context.Context, name string, options *metav1.GetOptions) (runtime.Object, error) {
 	return r.store.Get(ctx, name, options)
 }
 
 // Update writes the ephemeral containers of a pod. A subresource never creates its pod.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go EphemeralContainersREST.Update
 func (r *EphemeralContainersREST) Update(ctx context.Context, name string, objInfo rest.UpdatedObjectInfo, createValidation rest.ValidateObjectFunc, updateValidation rest.ValidateObjectUpdateFunc, forceAllowCreate bool, options *metav1.UpdateOptions) (runtime.Object, bool, error) {
 	return r.store.Update(ctx, name, objInfo, createValidation, updateValidation, false, options)
 }

@@ -38,6 +38,9 @@ import (
 	"k8s.io/client-go/util/retry"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/eviction.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // evictionRetry is kube's backoff for evictions racing other writers of the pod.
 var evictionRetry = wait.Backoff{Steps: 20, Duration: 500 * time.Millisecond, Factor: 1.0, Jitter: 0.1}
 
@@ -51,22 +54,27 @@ type EvictionREST struct {
 }
 
 // GroupVersionKind reports policy/v1 Eviction in discovery, whatever version /api is.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/eviction.go EvictionREST.GroupVersionKind
 func (r *EvictionREST) GroupVersionKind(schema.GroupVersion) schema.GroupVersionKind {
 	return evictionKind
 }
 
 // AcceptsGroupVersion lets clients still on policy/v1beta1 send their Eviction bodies.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/eviction.go EvictionREST.AcceptsGroupVersion
 func (r *EvictionREST) AcceptsGroupVersion(gv schema.GroupVersion) bool {
 	return gv == policyv1.SchemeGroupVersion || gv == policyv1beta1.SchemeGroupVersion
 }
 
 // New returns an empty Eviction, the body of an eviction request.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/eviction.go EvictionREST.New
 func (r *EvictionREST) New() runtime.Object { return &policyv1.Eviction{} }
 
 // Destroy does nothing: the main pods REST owns the shared storage.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/eviction.go EvictionREST.Destroy
 func (r *EvictionREST) Destroy() {}
 
 // Create evicts the pod.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/eviction.go EvictionREST.Create
 func (r *EvictionREST) Create(ctx context.Context, name string, obj runtime.Object, createValidation rest.ValidateObjectFunc, options *metav1.CreateOptions) (runtime.Object, error) {
 	eviction, ok := obj.(*policyv1.Eviction)
 	if !ok {
@@ -139,6 +147,7 @@ func evictionDeleteOptions(eviction *policyv1.Eviction, options *metav1.CreateOp
 
 // markAndDelete records why the pod goes (the DisruptionTarget condition) and then deletes it
 // gracefully. A dry run writes nothing, so it skips the condition.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/eviction.go addConditionAndDeletePod
 func (r *EvictionREST) markAndDelete(ctx context.Context, name string, options *metav1.DeleteOptions) error {
 	if !dryrun.IsDryRun(options.DryRun) {
 		checkPreconditions := func(_ context.Context, _, old runtime.Object) (runtime.Object, error) {

@@ -35,6 +35,12 @@ import (
 	"github.com/pod-apiserver/pod-apiserver/pkg/kubelet"
 )
 
+// File ported from:
+//   k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/rest/log.go
+//   k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go
+//   k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // LogREST serves pods/log by streaming the kubelet's containerLogs endpoint.
 type LogREST struct {
 	store   *genericregistry.Store
@@ -42,23 +48,29 @@ type LogREST struct {
 }
 
 // New returns an empty pod; the log endpoint is a GET on a pod.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/rest/log.go LogREST.New
 func (r *LogREST) New() runtime.Object { return &corev1.Pod{} }
 
 // Destroy does nothing: the main pods REST owns the shared storage.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/rest/log.go LogREST.Destroy
 func (r *LogREST) Destroy() {}
 
 // ProducesMIMETypes tells discovery and OpenAPI the log is plain text.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/rest/log.go LogREST.ProducesMIMETypes
 func (r *LogREST) ProducesMIMETypes(verb string) []string { return []string{"text/plain"} }
 
 // ProducesObject documents the response as a string.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/rest/log.go LogREST.ProducesObject
 func (r *LogREST) ProducesObject(verb string) interface{} { return "" }
 
 // NewGetOptions decodes the query into PodLogOptions.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/rest/log.go LogREST.NewGetOptions
 func (r *LogREST) NewGetOptions() (runtime.Object, bool, string) {
 	return &corev1.PodLogOptions{}, false, ""
 }
 
 // OverrideMetricsVerb counts log reads as CONNECT, as kube does for streams.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/rest/log.go LogREST.OverrideMetricsVerb
 func (r *LogREST) OverrideMetricsVerb(oldVerb string) string {
 	if oldVerb == "GET" {
 		return "CONNECT"
@@ -67,6 +79,7 @@ func (r *LogREST) OverrideMetricsVerb(oldVerb string) string {
 }
 
 // Get returns a stream of the container's log.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/rest/log.go LogREST.Get
 func (r *LogREST) Get(ctx context.Context, name string, opts runtime.Object) (runtime.Object, error) {
 	logOpts, ok := opts.(*corev1.PodLogOptions)
 	if !ok {
@@ -111,6 +124,7 @@ func (r *LogREST) Get(ctx context.Context, name string, opts runtime.Object) (ru
 }
 
 // kubeletLogQuery names the options as the kubelet reads them; only those set are sent.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go LogLocation
 func kubeletLogQuery(opts *corev1.PodLogOptions) url.Values {
 	q := url.Values{}
 	if opts.Follow {
@@ -139,6 +153,7 @@ func kubeletLogQuery(opts *corev1.PodLogOptions) url.Values {
 
 // ValidatePodLogOptions checks the log query. Choosing a stream (stdout or stderr alone) is
 // behind a feature gate that is off in kube v1.37, so stream is refused.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidatePodLogOptions
 func ValidatePodLogOptions(opts *corev1.PodLogOptions) field.ErrorList {
 	var errs field.ErrorList
 	if opts.TailLines != nil && *opts.TailLines < 0 {
@@ -169,6 +184,7 @@ func getPod(ctx context.Context, store *genericregistry.Store, name string) (*co
 
 // chooseContainer resolves the container a log, exec or attach request means. Without a name,
 // a pod with one container means that one; otherwise the client must choose.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go validateContainer
 func chooseContainer(name string, pod *corev1.Pod) (string, error) {
 	if name == "" {
 		switch len(pod.Spec.Containers) {

@@ -33,6 +33,11 @@ import (
 	netutils "k8s.io/utils/net"
 )
 
+// File ported from:
+//   k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/rest/subresources.go
+//   k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 var proxyMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
 
 // ProxyREST serves pods/proxy and pods/proxy/{path}: HTTP straight to the pod's IP.
@@ -42,20 +47,25 @@ type ProxyREST struct {
 }
 
 // New returns empty proxy options.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/rest/subresources.go ProxyREST.New
 func (r *ProxyREST) New() runtime.Object { return &corev1.PodProxyOptions{} }
 
 // Destroy does nothing: the main pods REST owns the shared storage.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/rest/subresources.go ProxyREST.Destroy
 func (r *ProxyREST) Destroy() {}
 
 // ConnectMethods are every method a proxied request may use.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/rest/subresources.go ProxyREST.ConnectMethods
 func (r *ProxyREST) ConnectMethods() []string { return proxyMethods }
 
 // NewConnectOptions takes the rest of the URL after proxy/ as the path option.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/rest/subresources.go ProxyREST.NewConnectOptions
 func (r *ProxyREST) NewConnectOptions() (runtime.Object, bool, string) {
 	return &corev1.PodProxyOptions{}, true, "path"
 }
 
 // Connect proxies to the pod. id is name, name:port or scheme:name:port.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/rest/subresources.go ProxyREST.Connect
 func (r *ProxyREST) Connect(ctx context.Context, id string, opts runtime.Object, responder rest.Responder) (http.Handler, error) {
 	o, ok := opts.(*corev1.PodProxyOptions)
 	if !ok {
@@ -72,6 +82,7 @@ func (r *ProxyREST) Connect(ctx context.Context, id string, opts runtime.Object,
 
 // ResourceLocation is the URL of the pod that id names. Without a port, the first port of the
 // first container that declares one; without that, none.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go ResourceLocation
 func (r *ProxyREST) ResourceLocation(ctx context.Context, id string) (*url.URL, error) {
 	scheme, name, port, valid := utilnet.SplitSchemeNamePort(id)
 	if !valid {

@@ -28,7 +28,13 @@ import (
 
 	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/prepare"
 	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/validation"
+	"github.com/pod-apiserver/pod-apiserver/pkg/features"
 )
+
+// File ported from:
+//   k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go
+//   k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go
+// The helpers here that name no upstream function of their own serve the functions that do.
 
 // podResizeStrategy implements pods/resize, through which the resources of a running pod's
 // containers are changed in place. Only container (and init container) resources and resize
@@ -42,6 +48,7 @@ func ResizeStrategy(typer runtime.ObjectTyper) podResizeStrategy {
 	return podResizeStrategy{Strategy(typer)}
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podResizeStrategy.PrepareForUpdate
 func (podResizeStrategy) PrepareForUpdate(ctx context.Context, obj, old runtime.Object) {
 	newPod := obj.(*corev1.Pod)
 	oldPod := old.(*corev1.Pod)
@@ -61,21 +68,26 @@ func (podResizeStrategy) PrepareForUpdate(ctx context.Context, obj, old runtime.
 // keepOnlyResizeChanges resets newPod to oldPod except for what a resize may change. A write
 // that adds, removes, renames or reorders containers is left as sent, so that validation names
 // the fault instead of the change silently vanishing.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go dropNonResizeUpdates
 func keepOnlyResizeChanges(newPod, oldPod *corev1.Pod) {
 	if len(newPod.Spec.Containers) != len(oldPod.Spec.Containers) || len(newPod.Spec.InitContainers) != len(oldPod.Spec.InitContainers) {
 		return
 	}
 	podResources := newPod.Spec.Resources
+	volumes := newPod.Spec.Volumes
 	containers := withResizeFields(newPod.Spec.Containers, oldPod.Spec.Containers)
 	initContainers := withResizeFields(newPod.Spec.InitContainers, oldPod.Spec.InitContainers)
 
 	newPod.Spec = *oldPod.Spec.DeepCopy()
-	// InPlacePodLevelResourcesVerticalScaling is on by default.
-	newPod.Spec.Resources = podResources
+	if features.Enabled(features.InPlacePodLevelResourcesVerticalScaling) {
+		newPod.Spec.Resources = podResources
+	}
 	newPod.Spec.Containers = containers
 	newPod.Spec.InitContainers = initContainers
-	// Volumes stay as stored: InPlacePodVerticalScalingMemoryBackedVolumes, which would let a
-	// resize change emptyDir size limits, is off by default.
+	// Volumes stay as stored unless a resize may change emptyDir size limits.
+	if features.Enabled(features.InPlacePodVerticalScalingMemoryBackedVolumes) {
+		newPod.Spec.Volumes = volumes
+	}
 	newPod.Status = *oldPod.Status.DeepCopy()
 	metav1.ResetObjectMetaForStatus(&newPod.ObjectMeta, oldPod.ObjectMeta.DeepCopy())
 }
@@ -98,11 +110,13 @@ func withResizeFields(newContainers, oldContainers []corev1.Container) []corev1.
 	return out
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podResizeStrategy.ValidateUpdate
 func (podResizeStrategy) ValidateUpdate(ctx context.Context, obj, old runtime.Object) field.ErrorList {
 	newPod, oldPod := obj.(*corev1.Pod), old.(*corev1.Pod)
 	return validation.ValidatePodResize(newPod, oldPod, validation.OptionsFor(newPod, oldPod))
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podResizeStrategy.WarningsOnUpdate
 func (podResizeStrategy) WarningsOnUpdate(ctx context.Context, obj, old runtime.Object) []string {
 	return nil
 }
@@ -114,17 +128,21 @@ type ResizeREST struct {
 }
 
 // New returns an empty pod.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go ResizeREST.New
 func (r *ResizeREST) New() runtime.Object { return &corev1.Pod{} }
 
 // Destroy does nothing: the main pods REST owns the shared storage.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go ResizeREST.Destroy
 func (r *ResizeREST) Destroy() {}
 
 // Get returns the pod; patches start from it.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go ResizeREST.Get
 func (r *ResizeREST) Get(ctx context.Context, name string, options *metav1.GetOptions) (runtime.Object, error) {
 	return r.store.Get(ctx, name, options)
 }
 
 // Update resizes a pod. A subresource never creates its pod.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go ResizeREST.Update
 func (r *ResizeREST) Update(ctx context.Context, name string, objInfo rest.UpdatedObjectInfo, createValidation rest.ValidateObjectFunc, updateValidation rest.ValidateObjectUpdateFunc, forceAllowCreate bool, options *metav1.UpdateOptions) (runtime.Object, bool, error) {
 	return r.store.Update(ctx, name, objInfo, createValidation, updateValidation, false, options)
 }

@@ -35,6 +35,9 @@ import (
 	podprinters "github.com/pod-apiserver/pod-apiserver/pkg/printers/pod"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // Storage holds one REST object per served pods endpoint.
 type Storage struct {
 	Pod                 *REST
@@ -66,13 +69,16 @@ type REST struct {
 }
 
 // ShortNames lets kubectl accept "po".
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go REST.ShortNames
 func (*REST) ShortNames() []string { return []string{"po"} }
 
 // Categories puts pods in "kubectl get all".
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go REST.Categories
 func (*REST) Categories() []string { return []string{"all"} }
 
 // NewStorage builds the pods registry over the storage that optsGetter describes (etcd, with the
 // watch cache when enabled).
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go NewStorage
 func NewStorage(scheme *runtime.Scheme, optsGetter generic.RESTOptionsGetter) (*Storage, error) {
 	return NewStorageWithConnections(scheme, optsGetter, Connections{})
 }
@@ -150,27 +156,33 @@ type StatusREST struct {
 }
 
 // New returns an empty pod.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go StatusREST.New
 func (r *StatusREST) New() runtime.Object { return &corev1.Pod{} }
 
 // Destroy does nothing: the main pods REST owns the shared storage.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go StatusREST.Destroy
 func (r *StatusREST) Destroy() {}
 
 // Get returns the pod, whose status is part of it.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go StatusREST.Get
 func (r *StatusREST) Get(ctx context.Context, name string, options *metav1.GetOptions) (runtime.Object, error) {
 	return r.store.Get(ctx, name, options)
 }
 
 // Update writes the status of a pod. Creating through the status endpoint is never allowed.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go StatusREST.Update
 func (r *StatusREST) Update(ctx context.Context, name string, objInfo rest.UpdatedObjectInfo, createValidation rest.ValidateObjectFunc, updateValidation rest.ValidateObjectUpdateFunc, forceAllowCreate bool, options *metav1.UpdateOptions) (runtime.Object, bool, error) {
 	return r.store.Update(ctx, name, objInfo, createValidation, updateValidation, false, options)
 }
 
 // GetResetFields tells server-side apply which fields the status endpoint ignores.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go StatusREST.GetResetFields
 func (r *StatusREST) GetResetFields() map[fieldpath.APIVersion]*fieldpath.Set {
 	return r.store.GetResetFields()
 }
 
 // ConvertToTable prints the pod as the main endpoint does.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/storage/storage.go StatusREST.ConvertToTable
 func (r *StatusREST) ConvertToTable(ctx context.Context, object runtime.Object, tableOptions runtime.Object) (*metav1.Table, error) {
 	return r.store.ConvertToTable(ctx, object, tableOptions)
 }

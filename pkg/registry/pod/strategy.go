@@ -37,6 +37,9 @@ import (
 	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/warnings"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // podStrategy implements the main pods endpoint: create, update and delete.
 type podStrategy struct {
 	runtime.ObjectTyper
@@ -48,16 +51,19 @@ func Strategy(typer runtime.ObjectTyper) podStrategy {
 	return podStrategy{ObjectTyper: typer, NameGenerator: names.SimpleNameGenerator}
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podStrategy.NamespaceScoped
 func (podStrategy) NamespaceScoped() bool { return true }
 
 // GetResetFields keeps server-side apply from recording status ownership on the main endpoint,
 // where status writes are ignored.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podStrategy.GetResetFields
 func (podStrategy) GetResetFields() map[fieldpath.APIVersion]*fieldpath.Set {
 	return map[fieldpath.APIVersion]*fieldpath.Set{
 		"v1": fieldpath.NewSet(fieldpath.MakePathOrDie("status")),
 	}
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podStrategy.PrepareForCreate
 func (podStrategy) PrepareForCreate(ctx context.Context, obj runtime.Object) {
 	pod := obj.(*corev1.Pod)
 	pod.Generation = 1
@@ -72,6 +78,7 @@ func (podStrategy) PrepareForCreate(ctx context.Context, obj runtime.Object) {
 	pod.Status.QOSClass = qos.PodQOS(pod)
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podStrategy.PrepareForUpdate
 func (podStrategy) PrepareForUpdate(ctx context.Context, obj, old runtime.Object) {
 	newPod := obj.(*corev1.Pod)
 	oldPod := old.(*corev1.Pod)
@@ -87,33 +94,41 @@ func (podStrategy) PrepareForUpdate(ctx context.Context, obj, old runtime.Object
 	}
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podStrategy.Validate
 func (podStrategy) Validate(ctx context.Context, obj runtime.Object) field.ErrorList {
 	pod := obj.(*corev1.Pod)
 	return validation.ValidatePodCreate(pod, validation.OptionsFor(pod, nil))
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podStrategy.WarningsOnCreate
 func (podStrategy) WarningsOnCreate(ctx context.Context, obj runtime.Object) []string {
 	return warnings.ForCreate(obj.(*corev1.Pod))
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podStrategy.Canonicalize
 func (podStrategy) Canonicalize(obj runtime.Object) {}
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podStrategy.AllowCreateOnUpdate
 func (podStrategy) AllowCreateOnUpdate(ctx context.Context) bool { return false }
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podStrategy.ValidateUpdate
 func (podStrategy) ValidateUpdate(ctx context.Context, obj, old runtime.Object) field.ErrorList {
 	newPod, oldPod := obj.(*corev1.Pod), old.(*corev1.Pod)
 	return validation.ValidatePodUpdate(newPod, oldPod, validation.OptionsFor(newPod, oldPod))
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podStrategy.WarningsOnUpdate
 func (podStrategy) WarningsOnUpdate(ctx context.Context, obj, old runtime.Object) []string {
 	return nil
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podStrategy.AllowUnconditionalUpdate
 func (podStrategy) AllowUnconditionalUpdate(ctx context.Context) bool { return true }
 
 // CheckGracefulDelete picks the grace period of a delete. A pod that no kubelet runs (unscheduled)
 // or that has finished has nothing to stop, so it goes at once instead of waiting for a kubelet
 // that will never confirm.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podStrategy.CheckGracefulDelete
 func (podStrategy) CheckGracefulDelete(ctx context.Context, obj runtime.Object, options *metav1.DeleteOptions) bool {
 	if options == nil {
 		return false
@@ -148,6 +163,7 @@ func StatusStrategy(typer runtime.ObjectTyper) podStatusStrategy {
 	return podStatusStrategy{Strategy(typer)}
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podStatusStrategy.GetResetFields
 func (podStatusStrategy) GetResetFields() map[fieldpath.APIVersion]*fieldpath.Set {
 	return map[fieldpath.APIVersion]*fieldpath.Set{
 		"v1": fieldpath.NewSet(
@@ -158,6 +174,7 @@ func (podStatusStrategy) GetResetFields() map[fieldpath.APIVersion]*fieldpath.Se
 	}
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podStatusStrategy.PrepareForUpdate
 func (podStatusStrategy) PrepareForUpdate(ctx context.Context, obj, old runtime.Object) {
 	newPod := obj.(*corev1.Pod)
 	oldPod := old.(*corev1.Pod)
@@ -189,6 +206,7 @@ func (podStatusStrategy) PrepareForUpdate(ctx context.Context, obj, old runtime.
 // keepObservedGenerations keeps the generations the kubelet reported when a writer that does not
 // know them sends 0: for the status, and per condition. Conditions are matched by type in order,
 // since validation allows a type more than once.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go preserveOldObservedGeneration
 func keepObservedGenerations(newPod, oldPod *corev1.Pod) {
 	if newPod.Status.ObservedGeneration == 0 {
 		newPod.Status.ObservedGeneration = oldPod.Status.ObservedGeneration
@@ -209,11 +227,13 @@ func keepObservedGenerations(newPod, oldPod *corev1.Pod) {
 	}
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podStatusStrategy.ValidateUpdate
 func (podStatusStrategy) ValidateUpdate(ctx context.Context, obj, old runtime.Object) field.ErrorList {
 	newPod, oldPod := obj.(*corev1.Pod), old.(*corev1.Pod)
 	return validation.ValidatePodStatusUpdate(newPod, oldPod, validation.OptionsFor(newPod, oldPod))
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podStatusStrategy.WarningsOnUpdate
 func (podStatusStrategy) WarningsOnUpdate(ctx context.Context, obj, old runtime.Object) []string {
 	return warnings.ForStatusUpdate(obj.(*corev1.Pod), old.(*corev1.Pod))
 }

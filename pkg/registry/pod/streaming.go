@@ -42,6 +42,11 @@ import (
 	"github.com/pod-apiserver/pod-apiserver/pkg/kubelet"
 )
 
+// File ported from:
+//   k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/rest/subresources.go
+//   k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // extendWebSocketsToKubelet is the feature a Node declares when its kubelet speaks the WebSocket
 // protocols itself; requests then pass through untranslated.
 const extendWebSocketsToKubelet = "ExtendWebSocketsToKubelet"
@@ -67,14 +72,17 @@ func (r *streamREST) ConnectMethods() []string { return upgradeMethods }
 type ExecREST struct{ streamREST }
 
 // New returns empty exec options.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/rest/subresources.go ExecREST.New
 func (r *ExecREST) New() runtime.Object { return &corev1.PodExecOptions{} }
 
 // NewConnectOptions decodes the query into PodExecOptions.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/rest/subresources.go ExecREST.NewConnectOptions
 func (r *ExecREST) NewConnectOptions() (runtime.Object, bool, string) {
 	return &corev1.PodExecOptions{}, false, ""
 }
 
 // Connect proxies the exec stream to the kubelet.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/rest/subresources.go ExecREST.Connect
 func (r *ExecREST) Connect(ctx context.Context, name string, opts runtime.Object, responder rest.Responder) (http.Handler, error) {
 	o, ok := opts.(*corev1.PodExecOptions)
 	if !ok {
@@ -91,14 +99,17 @@ func (r *ExecREST) Connect(ctx context.Context, name string, opts runtime.Object
 type AttachREST struct{ streamREST }
 
 // New returns empty attach options.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/rest/subresources.go AttachREST.New
 func (r *AttachREST) New() runtime.Object { return &corev1.PodAttachOptions{} }
 
 // NewConnectOptions decodes the query into PodAttachOptions.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/rest/subresources.go AttachREST.NewConnectOptions
 func (r *AttachREST) NewConnectOptions() (runtime.Object, bool, string) {
 	return &corev1.PodAttachOptions{}, false, ""
 }
 
 // Connect proxies the attach stream to the kubelet.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/rest/subresources.go AttachREST.Connect
 func (r *AttachREST) Connect(ctx context.Context, name string, opts runtime.Object, responder rest.Responder) (http.Handler, error) {
 	o, ok := opts.(*corev1.PodAttachOptions)
 	if !ok {
@@ -109,6 +120,7 @@ func (r *AttachREST) Connect(ctx context.Context, name string, opts runtime.Obje
 }
 
 // streamQuery names the streams as the kubelet reads them (input, output, error, tty = "1").
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go streamParams
 func streamQuery(stdin, stdout, stderr, tty bool) url.Values {
 	q := url.Values{}
 	for _, p := range []struct {
@@ -152,6 +164,7 @@ func (r *streamREST) connectStream(ctx context.Context, name, path, container st
 	return translator.NewTranslatingHandler(handler, streams, wsstream.IsWebSocketRequestWithStreamCloseProtocol), nil
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go streamLocation
 func (r *streamREST) connectionInfo(ctx context.Context, pod *corev1.Pod, name string) (*kubelet.ConnectionInfo, error) {
 	if pod.Spec.NodeName == "" {
 		return nil, apierrors.NewBadRequest(fmt.Sprintf("pod %s does not have a host assigned", name))
@@ -163,14 +176,17 @@ func (r *streamREST) connectionInfo(ctx context.Context, pod *corev1.Pod, name s
 type PortForwardREST struct{ streamREST }
 
 // New returns empty port-forward options.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/rest/subresources.go PortForwardREST.New
 func (r *PortForwardREST) New() runtime.Object { return &corev1.PodPortForwardOptions{} }
 
 // NewConnectOptions decodes the query into PodPortForwardOptions.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/rest/subresources.go PortForwardREST.NewConnectOptions
 func (r *PortForwardREST) NewConnectOptions() (runtime.Object, bool, string) {
 	return &corev1.PodPortForwardOptions{}, false, ""
 }
 
 // Connect proxies the port-forward stream to the kubelet.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/rest/subresources.go PortForwardREST.Connect
 func (r *PortForwardREST) Connect(ctx context.Context, name string, opts runtime.Object, responder rest.Responder) (http.Handler, error) {
 	if err := authorizeAsCreate(ctx, r.authorizer); err != nil {
 		return nil, err

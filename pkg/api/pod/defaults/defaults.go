@@ -27,7 +27,13 @@ import (
 	"k8s.io/utils/ptr"
 )
 
+// File ported from:
+//   k8s.io/kubernetes@v1.37.2 pkg/apis/core/v1/zz_generated.defaults.go
+//   k8s.io/kubernetes@v1.37.2 pkg/apis/core/v1/defaults.go
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // RegisterDefaults makes scheme default Pods and PodLists whenever it decodes them.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/v1/zz_generated.defaults.go RegisterDefaults
 func RegisterDefaults(scheme *runtime.Scheme) error {
 	scheme.AddTypeDefaultingFunc(&corev1.Pod{}, func(obj interface{}) { Pod(obj.(*corev1.Pod)) })
 	scheme.AddTypeDefaultingFunc(&corev1.PodList{}, func(obj interface{}) { PodList(obj.(*corev1.PodList)) })
@@ -46,6 +52,7 @@ func PodList(list *corev1.PodList) {
 // The steps run in kube's order because some read what an earlier one wrote: container requests
 // are copied from limits before quantities are rounded, and a negative grace period becomes 1
 // before a missing one becomes 30.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/v1/defaults.go SetDefaults_Pod
 func Pod(pod *corev1.Pod) {
 	podOnlyDefaults(pod)
 	specDefaults(&pod.Spec)
@@ -114,6 +121,7 @@ func requestsFromLimits(resources *corev1.ResourceRequirements) {
 	}
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/v1/defaults.go SetDefaults_PodSpec
 func specDefaults(spec *corev1.PodSpec) {
 	// serviceAccount is the old name of serviceAccountName; the new name wins and both always
 	// read the same afterwards.
@@ -139,6 +147,7 @@ func specDefaults(spec *corev1.PodSpec) {
 }
 
 // containerDefaults serves regular, init and ephemeral containers alike.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/v1/defaults.go SetDefaults_Container
 func containerDefaults(c *corev1.Container) {
 	if c.ImagePullPolicy == "" {
 		c.ImagePullPolicy = pullPolicyFor(c.Image)
@@ -187,6 +196,7 @@ func pullPolicyFor(image string) corev1.PullPolicy {
 	return corev1.PullIfNotPresent
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/v1/defaults.go SetDefaults_Probe
 func probeDefaults(probe *corev1.Probe) {
 	if probe == nil {
 		return
@@ -209,6 +219,7 @@ func probeDefaults(probe *corev1.Probe) {
 	}
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/v1/defaults.go SetDefaults_HTTPGetAction
 func httpGetDefaults(action *corev1.HTTPGetAction) {
 	if action == nil {
 		return
@@ -221,6 +232,7 @@ func httpGetDefaults(action *corev1.HTTPGetAction) {
 	}
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/v1/defaults.go SetDefaults_ObjectFieldSelector
 func fieldRefDefaults(ref *corev1.ObjectFieldSelector) {
 	if ref != nil && ref.APIVersion == "" {
 		ref.APIVersion = "v1"
@@ -233,6 +245,7 @@ func downwardAPIItemsDefaults(items []corev1.DownwardAPIVolumeFile) {
 	}
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/v1/defaults.go SetDefaults_Volume
 func volumeDefaults(v *corev1.Volume) {
 	src := &v.VolumeSource
 	// A volume that names no source is scratch space.
@@ -313,6 +326,7 @@ func defaultString(s *string, value string) {
 	}
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/v1/defaults.go SetDefaults_PodStatus
 func statusDefaults(status *corev1.PodStatus) {
 	// podIP predates podIPs; older kubelets write only podIP, so it wins when the two disagree.
 	switch {
@@ -339,6 +353,7 @@ func statusDefaults(status *corev1.PodStatus) {
 
 // roundUpToMilli keeps quantities finer than a thousandth out of the API: kube has always
 // rounded them up rather than reject them, so clients depend on it.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/v1/defaults.go SetDefaults_ResourceList
 func roundUpToMilli(list corev1.ResourceList) {
 	for name, quantity := range list {
 		quantity.RoundUp(resource.Milli)

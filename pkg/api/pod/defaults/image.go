@@ -21,6 +21,9 @@ import (
 	"strings"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/util/parsers/parsers.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // The grammar of a container image reference, as container runtimes and kube's image name parser
 // accept it: [domain[:port]/]path[:tag][@algorithm:hex].
 const (
@@ -48,6 +51,7 @@ const maxRepositoryPathLength = 255
 // imageTag returns the tag an image reference pulls: its explicit tag, "latest" when it names
 // neither tag nor digest, and "" when it pins only a digest. ok is false when the reference does
 // not parse; defaulting then treats it as having no tag, and validation or the runtime reports it.
+// k8s.io/kubernetes@v1.37.2 pkg/util/parsers/parsers.go ParseImageName
 func imageTag(image string) (tag string, ok bool) {
 	if bareImageID.MatchString(image) {
 		return "", false

@@ -26,13 +26,21 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/apiserver/pkg/warning"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/visit"
 )
+
+// File ported from:
+//   k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go
+//   k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go
+// The helpers here that name no upstream function of their own serve the functions that do.
 
 // SchedulingGatedMessage is the message of the PodScheduled condition of a gated pod.
 const SchedulingGatedMessage = "Scheduling is blocked due to non-empty scheduling gates"
 
 // MarkSchedulingGated records on a new pod with scheduling gates that the scheduler will not
 // look at it yet, unless a PodScheduled condition is already there.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go applySchedulingGatedCondition
 func MarkSchedulingGated(pod *corev1.Pod, now metav1.Time) {
 	if len(pod.Spec.SchedulingGates) == 0 {
 		return
@@ -55,6 +63,7 @@ func MarkSchedulingGated(pod *corev1.Pod, now metav1.Time) {
 // matchLabelKeys of topology spread constraints into selector requirements on the pod's own
 // label values, so the scheduler and later readers see one plain selector. Keys the pod has no
 // label for, and terms without a selector (which match nothing), are left alone.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go mutatePodAffinity
 func MergeLabelKeys(pod *corev1.Pod) {
 	if a := pod.Spec.Affinity; a != nil {
 		var terms []*corev1.PodAffinityTerm
@@ -87,6 +96,7 @@ func MergeLabelKeys(pod *corev1.Pod) {
 
 // podAntiAffinityAsAffinity views anti-affinity terms through the affinity type: both hold the
 // same term lists and the merge treats them alike.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go mutatePodAffinity
 func podAntiAffinityAsAffinity(anti *corev1.PodAntiAffinity) *corev1.PodAffinity {
 	if anti == nil {
 		return nil
@@ -94,6 +104,7 @@ func podAntiAffinityAsAffinity(anti *corev1.PodAntiAffinity) *corev1.PodAffinity
 	return (*corev1.PodAffinity)(anti)
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go applyLabelKeysToLabelSelector
 func appendLabelRequirements(selector *metav1.LabelSelector, keys []string, op metav1.LabelSelectorOperator, labels map[string]string) {
 	for _, key := range keys {
 		if value, ok := labels[key]; ok {
@@ -113,6 +124,7 @@ const (
 // what an old client asked for. A container that already sets the field keeps it. Every
 // annotation that is not (or cannot be) carried over to a field different from the pod's own
 // profile is still reported through a warning on ctx, as kube does.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go applyAppArmorVersionSkew
 func SyncAppArmorAnnotations(ctx context.Context, pod *corev1.Pod) {
 	if pod.Spec.OS != nil && pod.Spec.OS.Name == corev1.Windows {
 		return
@@ -121,7 +133,7 @@ func SyncAppArmorAnnotations(ctx context.Context, pod *corev1.Pod) {
 	if pod.Spec.SecurityContext != nil {
 		podProfile = pod.Spec.SecurityContext.AppArmorProfile
 	}
-	allContainers(&pod.Spec, func(c *corev1.Container) bool {
+	visit.Containers(&pod.Spec, nil, func(c *corev1.Container, _ *field.Path) bool {
 		key := appArmorAnnotationPrefix + c.Name
 		value, annotated := pod.Annotations[key]
 		if !annotated || (c.SecurityContext != nil && c.SecurityContext.AppArmorProfile != nil) {
@@ -146,6 +158,7 @@ func SyncAppArmorAnnotations(ctx context.Context, pod *corev1.Pod) {
 
 // appArmorProfileFor reads an annotation value as a profile; nil when it names none that would
 // pass validation.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go ApparmorFieldForAnnotation
 func appArmorProfileFor(value string) *corev1.AppArmorProfile {
 	switch {
 	case value == "unconfined":

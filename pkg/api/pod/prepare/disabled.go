@@ -20,15 +20,23 @@ package prepare
 
 import (
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/visit"
+	"github.com/pod-apiserver/pod-apiserver/pkg/features"
 )
 
-// The behaviour below follows the v1.37 default feature gates: every field guarded by a gate that
-// is off by default is cleared from writes, unless the stored pod already uses it (so that turning
-// a gate off never makes a stored pod unwritable). Fields whose gates are on are kept.
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
+// Every field guarded by a feature gate (pkg/features) is cleared from writes while its gate is
+// off, unless the stored pod already uses it (so that turning a gate off never makes a stored pod
+// unwritable). The gates have kube's defaults and follow --feature-gates.
 
 // DropDisabledFields clears the fields of disabled features from pod; old is the stored pod on
 // update and nil on create. It also removes the legacy init-container annotations, which kube
 // has ignored since v1.8.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go DropDisabledPodFields
 func DropDisabledFields(pod, old *corev1.Pod) {
 	var oldSpec *corev1.PodSpec
 	var oldStatus *corev1.PodStatus
@@ -48,49 +56,17 @@ var legacyInitContainerAnnotations = []string{
 }
 
 // DropInitContainerAnnotations removes the pre-v1.8 init container annotations from annotations.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go DropInitContainerAnnotations
 func DropInitContainerAnnotations(annotations map[string]string) {
 	for _, key := range legacyInitContainerAnnotations {
 		delete(annotations, key)
 	}
 }
 
-// allContainers visits init, regular and ephemeral containers in that order until visit returns
-// false.
-func allContainers(spec *corev1.PodSpec, visit func(*corev1.Container) bool) {
-	for i := range spec.InitContainers {
-		if !visit(&spec.InitContainers[i]) {
-			return
-		}
-	}
-	for i := range spec.Containers {
-		if !visit(&spec.Containers[i]) {
-			return
-		}
-	}
-	for i := range spec.EphemeralContainers {
-		if !visit((*corev1.Container)(&spec.EphemeralContainers[i].EphemeralContainerCommon)) {
-			return
-		}
-	}
-}
-
-// anyContainer tells whether some container of spec (nil: none) satisfies used.
-func anyContainer(spec *corev1.PodSpec, used func(*corev1.Container) bool) bool {
-	if spec == nil {
-		return false
-	}
-	found := false
-	allContainers(spec, func(c *corev1.Container) bool {
-		found = used(c)
-		return !found
-	})
-	return found
-}
-
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go dropDisabledFields
 func dropDisabledSpecFields(spec, old *corev1.PodSpec) {
-	// ContainerStopSignals (alpha).
-	if !anyContainer(old, func(c *corev1.Container) bool { return c.Lifecycle != nil && c.Lifecycle.StopSignal != nil }) {
-		allContainers(spec, func(c *corev1.Container) bool {
+	if !features.Enabled(features.ContainerStopSignals) && !visit.AnyContainer(old, func(c *corev1.Container) bool { return c.Lifecycle != nil && c.Lifecycle.StopSignal != nil }) {
+		visit.Containers(spec, nil, func(c *corev1.Container, _ *field.Path) bool {
 			if c.Lifecycle != nil && c.Lifecycle.StopSignal != nil {
 				c.Lifecycle.StopSignal = nil
 				if *c.Lifecycle == (corev1.Lifecycle{}) {
@@ -100,18 +76,16 @@ func dropDisabledSpecFields(spec, old *corev1.PodSpec) {
 			return true
 		})
 	}
-	// H2CContainerProbe (alpha).
-	if !anyContainer(old, usesHTTPProtocol) {
-		allContainers(spec, func(c *corev1.Container) bool {
+	if !features.Enabled(features.H2CContainerProbe) && !visit.AnyContainer(old, usesHTTPProtocol) {
+		visit.Containers(spec, nil, func(c *corev1.Container, _ *field.Path) bool {
 			for _, action := range httpGetActions(c) {
 				action.Protocol = nil
 			}
 			return true
 		})
 	}
-	// GRPCContainerProbeTLS (alpha).
-	if !anyContainer(old, usesGRPCMode) {
-		allContainers(spec, func(c *corev1.Container) bool {
+	if !features.Enabled(features.GRPCContainerProbeTLS) && !visit.AnyContainer(old, usesGRPCMode) {
+		visit.Containers(spec, nil, func(c *corev1.Container, _ *field.Path) bool {
 			for _, probe := range []*corev1.Probe{c.LivenessProbe, c.ReadinessProbe, c.StartupProbe} {
 				if probe != nil && probe.GRPC != nil {
 					probe.GRPC.Mode = nil
@@ -120,33 +94,28 @@ func dropDisabledSpecFields(spec, old *corev1.PodSpec) {
 			return true
 		})
 	}
-	// EmptyDirVolumeMode (alpha).
-	if !usesEmptyDirMode(old) {
+	if !features.Enabled(features.EmptyDirVolumeMode) && !usesEmptyDirMode(old) {
 		for i := range spec.Volumes {
 			if spec.Volumes[i].EmptyDir != nil {
 				spec.Volumes[i].EmptyDir.Mode = nil
 			}
 		}
 	}
-	// VolumeBindMountOptions (alpha).
-	if !anyContainer(old, usesBindMountOptions) {
-		allContainers(spec, func(c *corev1.Container) bool {
+	if !features.Enabled(features.VolumeBindMountOptions) && !visit.AnyContainer(old, usesBindMountOptions) {
+		visit.Containers(spec, nil, func(c *corev1.Container, _ *field.Path) bool {
 			for i := range c.VolumeMounts {
 				c.VolumeMounts[i].BindMountOptions = nil
 			}
 			return true
 		})
 	}
-	// AtomicWriteVolumeUserFields (alpha).
-	if !usesVolumeUserFields(old) {
+	if !features.Enabled(features.AtomicWriteVolumeUserFields) && !usesVolumeUserFields(old) {
 		dropVolumeUserFields(spec)
 	}
-	// GenericWorkload (alpha).
-	if old == nil || old.SchedulingGroup == nil {
+	if !features.Enabled(features.GenericWorkload) && (old == nil || old.SchedulingGroup == nil) {
 		spec.SchedulingGroup = nil
 	}
-	// EvictionRequestAPI (alpha).
-	if old == nil || len(old.EvictionResponders) == 0 {
+	if !features.Enabled(features.EvictionRequestAPI) && (old == nil || len(old.EvictionResponders) == 0) {
 		spec.EvictionResponders = nil
 	}
 }
@@ -168,6 +137,7 @@ func httpGetActions(c *corev1.Container) []*corev1.HTTPGetAction {
 	return actions
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go httpProbeProtocolInUse
 func usesHTTPProtocol(c *corev1.Container) bool {
 	for _, action := range httpGetActions(c) {
 		if action.Protocol != nil {
@@ -177,6 +147,7 @@ func usesHTTPProtocol(c *corev1.Container) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go grpcProbeModeInUse
 func usesGRPCMode(c *corev1.Container) bool {
 	for _, probe := range []*corev1.Probe{c.LivenessProbe, c.ReadinessProbe, c.StartupProbe} {
 		if probe != nil && probe.GRPC != nil && probe.GRPC.Mode != nil {
@@ -186,6 +157,7 @@ func usesGRPCMode(c *corev1.Container) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go bindMountOptionsInUse
 func usesBindMountOptions(c *corev1.Container) bool {
 	for _, mount := range c.VolumeMounts {
 		if len(mount.BindMountOptions) > 0 {
@@ -195,6 +167,7 @@ func usesBindMountOptions(c *corev1.Container) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go emptyDirVolumeModeInUse
 func usesEmptyDirMode(spec *corev1.PodSpec) bool {
 	if spec == nil {
 		return false
@@ -274,6 +247,7 @@ func volumeUserFields(spec *corev1.PodSpec, visit func(**int64) bool) {
 	}
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go atomicWriteVolumeUserFieldsInUse
 func usesVolumeUserFields(spec *corev1.PodSpec) bool {
 	if spec == nil {
 		return false
@@ -286,6 +260,7 @@ func usesVolumeUserFields(spec *corev1.PodSpec) bool {
 	return used
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go dropDisabledAtomicWriteVolumeUserFields
 func dropVolumeUserFields(spec *corev1.PodSpec) {
 	volumeUserFields(spec, func(user **int64) bool {
 		*user = nil
@@ -293,9 +268,9 @@ func dropVolumeUserFields(spec *corev1.PodSpec) {
 	})
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go dropDisabledPodStatusFields
 func dropDisabledStatusFields(status, old *corev1.PodStatus) {
-	// ImageVolumeWithDigest (alpha).
-	if !usesVolumeStatus(old) {
+	if !features.Enabled(features.ImageVolumeWithDigest) && !usesVolumeStatus(old) {
 		for _, statuses := range [][]corev1.ContainerStatus{status.InitContainerStatuses, status.ContainerStatuses, status.EphemeralContainerStatuses} {
 			for i := range statuses {
 				for j := range statuses[i].VolumeMounts {
@@ -304,16 +279,15 @@ func dropDisabledStatusFields(status, old *corev1.PodStatus) {
 			}
 		}
 	}
-	// DRANodeAllocatableResources (alpha).
-	if old == nil || len(old.NodeAllocatableResourceClaimStatuses) == 0 {
+	if !features.Enabled(features.DRANodeAllocatableResources) && (old == nil || len(old.NodeAllocatableResourceClaimStatuses) == 0) {
 		status.NodeAllocatableResourceClaimStatuses = nil
 	}
-	// CSIVolumeHealth (alpha).
-	if old == nil || len(old.VolumeHealth) == 0 {
+	if !features.Enabled(features.CSIVolumeHealth) && (old == nil || len(old.VolumeHealth) == 0) {
 		status.VolumeHealth = nil
 	}
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go volumeHealthInUse
 func usesVolumeStatus(status *corev1.PodStatus) bool {
 	if status == nil {
 		return false

@@ -21,12 +21,18 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	resourcehelper "k8s.io/component-helpers/resource"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/visit"
 )
+
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
 
 // DefaultPodLevelResources completes pod-level resources (spec.resources) from the containers
 // once the client has set some: runs on create, after admission may have added containers, so
 // the pod-level totals account for all of them. Ephemeral containers have no resources and do
 // not count.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go DefaultPodLevelResources
 func DefaultPodLevelResources(pod *corev1.Pod) {
 	r := pod.Spec.Resources
 	if r == nil || (len(r.Requests) == 0 && len(r.Limits) == 0) {
@@ -52,6 +58,7 @@ func overcommittable(name corev1.ResourceName) bool {
 
 // defaultHugePageLimits limits the pod to the huge pages its containers are limited to, unless
 // the pod already requests that page size itself.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go defaultHugePagePodLevelLimits
 func defaultHugePageLimits(r *corev1.ResourceRequirements, containers *corev1.Pod) {
 	limits := r.Limits
 	if limits == nil {
@@ -75,6 +82,7 @@ func defaultHugePageLimits(r *corev1.ResourceRequirements, containers *corev1.Po
 
 // defaultRequests makes the pod request what its containers request together, and whatever it
 // only limits, the limit.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go defaultPodLevelRequests
 func defaultRequests(r *corev1.ResourceRequirements, containers *corev1.Pod) {
 	requests := r.Requests
 	if requests == nil {
@@ -98,6 +106,7 @@ func defaultRequests(r *corev1.ResourceRequirements, containers *corev1.Pod) {
 // defaultLimits limits a pod-level request without a limit to the containers' combined limit,
 // when every container is limited in it; never below the request, which would make the pod
 // invalid.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go defaultPodLevelLimits
 func defaultLimits(r *corev1.ResourceRequirements, spec *corev1.PodSpec, containers *corev1.Pod) {
 	var candidates []corev1.ResourceName
 	for name := range r.Requests {
@@ -106,7 +115,7 @@ func defaultLimits(r *corev1.ResourceRequirements, spec *corev1.PodSpec, contain
 		}
 	}
 	everyContainerLimits := func(name corev1.ResourceName) bool {
-		return !anyContainer(spec, func(c *corev1.Container) bool {
+		return !visit.AnyContainer(spec, func(c *corev1.Container) bool {
 			_, limited := c.Resources.Limits[name]
 			return !limited
 		})

@@ -24,10 +24,14 @@ import (
 	resourcehelper "k8s.io/component-helpers/resource"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/helper/qos/qos.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // Only these resources decide the class: they are the ones the kubelet can throttle or reclaim.
 var classifyingResources = []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory}
 
 // PodQOS returns the class already recorded in the pod's status, or computes it.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/helper/qos/qos.go GetPodQOS
 func PodQOS(pod *corev1.Pod) corev1.PodQOSClass {
 	if pod.Status.QOSClass != "" {
 		return pod.Status.QOSClass
@@ -38,6 +42,7 @@ func PodQOS(pod *corev1.Pod) corev1.PodQOSClass {
 // ComputePodQOS classifies a pod from its spec. Pod-level resources, when they name a supported
 // resource, describe the whole pod and so decide alone; otherwise every init and regular
 // container counts (ephemeral containers have no resources).
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/helper/qos/qos.go ComputePodQOS
 func ComputePodQOS(pod *corev1.Pod) corev1.PodQOSClass {
 	if resourcehelper.IsPodLevelResourcesSet(pod) {
 		return requirementsClass(pod.Spec.Resources)

@@ -26,11 +26,13 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-
-	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/validation/internal/core"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // ValidatePodSpecificAnnotations checks the annotations that carry pod semantics.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidatePodSpecificAnnotations
 func ValidatePodSpecificAnnotations(annotations map[string]string, spec *corev1.PodSpec, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	var allErrs field.ErrorList
 
@@ -53,25 +55,17 @@ func ValidatePodSpecificAnnotations(annotations map[string]string, spec *corev1.
 	return allErrs
 }
 
-// validateTolerationsAnnotation decodes the legacy tolerations annotation the way kube does, into
-// its internal shape, so that a malformed value is reported with kube's decoding error text.
+// validateTolerationsAnnotation decodes the legacy tolerations annotation. kube decodes it into
+// its internal type, so its decoding errors name core.Toleration where ours name v1.Toleration
+// (test/fixtures normalises the type names of JSON decoding errors).
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateTolerationsInPodAnnotations
 func validateTolerationsAnnotation(value string, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
-	var decoded []core.Toleration
-	if err := json.Unmarshal([]byte(value), &decoded); err != nil {
+	var tolerations []corev1.Toleration
+	if err := json.Unmarshal([]byte(value), &tolerations); err != nil {
 		return field.ErrorList{field.Invalid(fldPath, corev1.TolerationsAnnotationKey, err.Error())}
 	}
-	if len(decoded) == 0 {
+	if len(tolerations) == 0 {
 		return nil
-	}
-	tolerations := make([]corev1.Toleration, len(decoded))
-	for i, t := range decoded {
-		tolerations[i] = corev1.Toleration{
-			Key:               t.Key,
-			Operator:          corev1.TolerationOperator(t.Operator),
-			Value:             t.Value,
-			Effect:            corev1.TaintEffect(t.Effect),
-			TolerationSeconds: t.TolerationSeconds,
-		}
 	}
 	return validateTolerations(tolerations, fldPath.Child(corev1.TolerationsAnnotationKey), opts)
 }
@@ -100,6 +94,7 @@ func sortedAnnotationKeys(annotations map[string]string) []string {
 	return keys
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateSeccompPodAnnotations
 func validateSeccompAnnotations(annotations map[string]string, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if p, ok := annotations[corev1.SeccompPodAnnotationKey]; ok {
@@ -113,6 +108,7 @@ func validateSeccompAnnotations(annotations map[string]string, fldPath *field.Pa
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateSeccompProfile
 func validateSeccompAnnotationValue(p string, fldPath *field.Path) field.ErrorList {
 	switch {
 	case p == corev1.SeccompProfileRuntimeDefault, p == corev1.DeprecatedSeccompProfileDockerDefault, p == corev1.SeccompProfileNameUnconfined:
@@ -123,6 +119,7 @@ func validateSeccompAnnotationValue(p string, fldPath *field.Path) field.ErrorLi
 	return field.ErrorList{field.Invalid(fldPath, p, "must be a valid seccomp profile")}
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateAppArmorPodAnnotations
 func validateAppArmorAnnotations(annotations map[string]string, spec *corev1.PodSpec, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	for _, k := range sortedAnnotationKeys(annotations) {
@@ -145,6 +142,7 @@ func isAppArmorAnnotationProfile(p string) bool {
 		strings.HasPrefix(p, corev1.DeprecatedAppArmorBetaProfileNamePrefix)
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go podSpecHasContainer
 func podSpecHasContainerNamed(spec *corev1.PodSpec, name string) bool {
 	found := false
 	forEachPodContainer(spec, field.NewPath("spec"), func(c *corev1.Container, _ *field.Path) {
@@ -155,6 +153,7 @@ func podSpecHasContainerNamed(spec *corev1.PodSpec, name string) bool {
 
 // validateSeccompAnnotationsMatchFields rejects, on create, a seccomp annotation that contradicts
 // the seccompProfile field set beside it.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateSeccompAnnotationsAndFieldsMatch
 func validateSeccompAnnotationsMatchFields(meta *metav1.ObjectMeta, spec *corev1.PodSpec, specPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if spec.SecurityContext != nil && spec.SecurityContext.SeccompProfile != nil {
@@ -203,6 +202,7 @@ func seccompAnnotationMismatch(annotation string, profile *corev1.SeccompProfile
 // validateAppArmorAnnotationsMatchFields rejects, on create, an AppArmor annotation that
 // contradicts the profile a container gets from its own or the pod's appArmorProfile field.
 // Windows pods have no AppArmor, so kube skips them.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateAppArmorAnnotationsAndFieldsMatchOnCreate
 func validateAppArmorAnnotationsMatchFields(meta *metav1.ObjectMeta, spec *corev1.PodSpec, specPath *field.Path) field.ErrorList {
 	if spec.OS != nil && spec.OS.Name == corev1.Windows {
 		return nil

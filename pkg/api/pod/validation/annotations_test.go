@@ -74,12 +74,12 @@ func annotationCases() []podCase {
 		{
 			name: "tolerations annotation of the wrong JSON type",
 			pod:  podWith(annotate(tolerationsKey, `"abc"`)),
-			want: []wantErr{invalid("metadata.annotations", "json: cannot unmarshal string into Go value of type []core.Toleration")},
+			want: []wantErr{invalid("metadata.annotations", "json: cannot unmarshal string into Go value of type []v1.Toleration")},
 		},
 		{
 			name: "tolerations annotation with a field of the wrong type",
 			pod:  podWith(annotate(tolerationsKey, `[{"operator":1}]`)),
-			want: []wantErr{invalid("metadata.annotations", "json: cannot unmarshal number into Go struct field Toleration.Operator of type core.TolerationOperator")},
+			want: []wantErr{invalid("metadata.annotations", "json: cannot unmarshal number into Go struct field Toleration.operator of type v1.TolerationOperator")},
 		},
 		{
 			name: "tolerations annotation empty list",

@@ -23,29 +23,38 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // The format checks every family shares, so that a name is rejected with the same cause wherever
 // it appears.
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateDNS1123Label
 func validateDNS1123Label(value string, fldPath *field.Path) field.ErrorList {
 	return invalidForEach(value, utilvalidation.IsDNS1123Label(value), fldPath)
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateDNS1123Subdomain
 func validateDNS1123Subdomain(value string, fldPath *field.Path) field.ErrorList {
 	return invalidForEach(value, utilvalidation.IsDNS1123Subdomain(value), fldPath)
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateDNS1123SubdomainWithUnderScore
 func validateDNS1123SubdomainWithUnderscore(value string, fldPath *field.Path) field.ErrorList {
 	return invalidForEach(value, utilvalidation.IsDNS1123SubdomainWithUnderscore(value), fldPath)
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateQualifiedName
 func validateQualifiedName(value string, fldPath *field.Path) field.ErrorList {
 	return invalidForEach(value, utilvalidation.IsQualifiedName(value), fldPath)
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateNonnegativeField
 func validateNonnegativeField(value int64, fldPath *field.Path) field.ErrorList {
 	return apimachineryvalidation.ValidateNonnegativeField(value, fldPath)
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateNonnegativeQuantity
 func validateNonnegativeQuantity(value resource.Quantity, fldPath *field.Path) field.ErrorList {
 	if value.Sign() < 0 {
 		return field.ErrorList{field.Invalid(fldPath, value.String(), apimachineryvalidation.IsNegativeErrorMsg)}

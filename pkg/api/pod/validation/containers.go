@@ -27,9 +27,13 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // validateContainers validates spec.containers; volumes are the pod's validated volumes by name.
 // Names only need to be unique among regular containers here: clashes with init and ephemeral
 // containers are reported by their own checks, so that each clash is reported once.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateContainers
 func validateContainers(containers []corev1.Container, os *corev1.PodOS, volumes map[string]corev1.VolumeSource, podClaimNames sets.Set[string], gracePeriod *int64, fldPath *field.Path, opts PodValidationOptions, podRestartPolicy *corev1.RestartPolicy, hostUsers bool) field.ErrorList {
 	if len(containers) == 0 {
 		return field.ErrorList{field.Required(fldPath, "")}
@@ -62,6 +66,7 @@ func validateContainers(containers []corev1.Container, os *corev1.PodOS, volumes
 const notForPlainInitContainers = "may not be set for init containers without restartPolicy=Always"
 
 // validateInitContainers validates spec.initContainers, including sidecars.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateInitContainers
 func validateInitContainers(containers []corev1.Container, os *corev1.PodOS, regularContainers []corev1.Container, volumes map[string]corev1.VolumeSource, podClaimNames sets.Set[string], gracePeriod *int64, fldPath *field.Path, opts PodValidationOptions, podRestartPolicy *corev1.RestartPolicy, hostUsers bool) field.ErrorList {
 	var allErrs field.ErrorList
 	names := sets.New[string]()
@@ -148,6 +153,7 @@ var ephemeralContainerAllowedFields = sets.New(
 )
 
 // validateEphemeralContainers validates spec.ephemeralContainers.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateEphemeralContainers
 func validateEphemeralContainers(ephemeralContainers []corev1.EphemeralContainer, containers, initContainers []corev1.Container, volumes map[string]corev1.VolumeSource, podClaimNames sets.Set[string], fldPath *field.Path, opts PodValidationOptions, podRestartPolicy *corev1.RestartPolicy, hostUsers bool) field.ErrorList {
 	if len(ephemeralContainers) == 0 {
 		return nil
@@ -199,6 +205,7 @@ func validateEphemeralContainers(ephemeralContainers []corev1.EphemeralContainer
 
 // forbidUnlistedFields reports each set field of an ephemeral container that is not allowed, in
 // the order of the type's fields, named as in JSON (Go name with a lower-case first letter).
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateFieldAllowList
 func forbidUnlistedFields(common corev1.EphemeralContainerCommon, allowed sets.Set[string], fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	v := reflect.ValueOf(common)
@@ -217,6 +224,7 @@ func forbidUnlistedFields(common corev1.EphemeralContainerCommon, allowed sets.S
 var pullPolicies = sets.New(corev1.PullAlways, corev1.PullIfNotPresent, corev1.PullNever)
 
 // validateContainerCommon holds the checks every kind of container gets.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateContainerCommon
 func validateContainerCommon(ctr *corev1.Container, volumes map[string]corev1.VolumeSource, podClaimNames sets.Set[string], path *field.Path, opts PodValidationOptions, podRestartPolicy *corev1.RestartPolicy, hostUsers bool) field.ErrorList {
 	var allErrs field.ErrorList
 	namePath := path.Child("name")

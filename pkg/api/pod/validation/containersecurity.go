@@ -25,6 +25,9 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // allowPrivileged mirrors kube-apiserver's --allow-privileged, false unless the server turns it
 // on, as in kube.
 var allowPrivileged atomic.Bool
@@ -33,6 +36,7 @@ var allowPrivileged atomic.Bool
 func SetAllowPrivileged(allow bool) { allowPrivileged.Store(allow) }
 
 // validateContainerSecurityContext validates a container's securityContext.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateSecurityContext
 func validateContainerSecurityContext(sc *corev1.SecurityContext, fldPath *field.Path, hostUsers, allowSysAdminWhenPrivilegeEscalationFalse bool) field.ErrorList {
 	if sc == nil {
 		return nil

@@ -25,6 +25,9 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // Limits of the resolver configuration, as libc name resolution imposes them.
 const (
 	maxDNSNameservers     = 3
@@ -33,6 +36,7 @@ const (
 	maxHostnameOverride   = 64
 )
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateDNSPolicy
 func validateDNSPolicy(policy *corev1.DNSPolicy, fldPath *field.Path) field.ErrorList {
 	switch *policy {
 	case corev1.DNSClusterFirstWithHostNet, corev1.DNSClusterFirst, corev1.DNSDefault, corev1.DNSNone:
@@ -46,6 +50,7 @@ func validateDNSPolicy(policy *corev1.DNSPolicy, fldPath *field.Path) field.Erro
 
 // validatePodDNSConfig validates spec.dnsConfig, which must carry a nameserver when the pod
 // resolves through it alone (dnsPolicy None).
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validatePodDNSConfig
 func validatePodDNSConfig(config *corev1.PodDNSConfig, policy corev1.DNSPolicy, fldPath *field.Path) field.ErrorList {
 	if policy == corev1.DNSNone {
 		if config == nil {
@@ -88,6 +93,7 @@ func validatePodDNSConfig(config *corev1.PodDNSConfig, policy corev1.DNSPolicy, 
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateHostAliases
 func validateHostAliases(aliases []corev1.HostAlias, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	for i, alias := range aliases {

@@ -29,6 +29,9 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // envVarNameErrors checks an env var name (or envFrom prefix) by the relaxed or the strict rules.
 func envVarNameErrors(name string, opts PodValidationOptions) []string {
 	if opts.AllowRelaxedEnvironmentVariableValidation {
@@ -38,6 +41,7 @@ func envVarNameErrors(name string, opts PodValidationOptions) []string {
 }
 
 // validateEnv validates a container's env list.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateEnv
 func validateEnv(vars []corev1.EnvVar, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	var allErrs field.ErrorList
 	for i, ev := range vars {
@@ -75,6 +79,7 @@ var envResourceFieldRefResources = sets.New(
 	"requests.ephemeral-storage",
 )
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateEnvVarValueFrom
 func validateEnvVarSource(ev corev1.EnvVar, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	src := ev.ValueFrom
 	if src == nil {
@@ -118,6 +123,7 @@ func validateEnvVarSource(ev corev1.EnvVar, fldPath *field.Path, opts PodValidat
 
 // validateEnvFieldRef validates a downward API fieldRef of an env var. Only apiVersion v1 is
 // known; the legacy spec.host is accepted as spec.nodeName.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateObjectFieldSelector
 func validateEnvFieldRef(ref *corev1.ObjectFieldSelector, fldPath *field.Path) field.ErrorList {
 	if ref.APIVersion == "" {
 		return field.ErrorList{field.Required(fldPath.Child("apiVersion"), "")}
@@ -170,6 +176,7 @@ func splitSubscriptedFieldPath(fieldPath string) (string, string, bool) {
 	return path, subscript, true
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateContainerResourceFieldSelector
 func validateEnvResourceFieldRef(ref *corev1.ResourceFieldSelector, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	switch {
@@ -196,6 +203,7 @@ const byteDivisorList = "1, 1k, 1M, 1G, 1T, 1P, 1E, 1Ki, 1Mi, 1Gi, 1Ti, 1Pi, 1Ei
 
 // validateResourceFieldRefDivisor limits a divisor (of an env var or a downward API file) to the
 // units that make sense for its resource; the error's value is the resource, as kube reports it.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateContainerResourceDivisor
 func validateResourceFieldRefDivisor(res string, divisor resource.Quantity, fldPath *field.Path) field.ErrorList {
 	if divisor.Cmp(resource.Quantity{}) == 0 {
 		return nil
@@ -237,6 +245,7 @@ func validateEnvKeyRef(name, key string, fldPath *field.Path) field.ErrorList {
 
 // validateEnvFileKeyRef validates a fileKeyRef; that its volume is an emptyDir of the pod is
 // checked with the pod's volumes.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateFileKeySelector
 func validateEnvFileKeyRef(ref *corev1.FileKeySelector, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if ref.Key == "" {
@@ -259,6 +268,7 @@ func validateEnvFileKeyRef(ref *corev1.FileKeySelector, fldPath *field.Path) fie
 
 // validateEnvFrom validates a container's envFrom list. kube reports a source without exactly
 // one reference on the list, not on the entry.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateEnvFrom
 func validateEnvFrom(sources []corev1.EnvFromSource, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	var allErrs field.ErrorList
 	for i, src := range sources {

@@ -31,11 +31,15 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // An ephemeral volume's claim template is validated as kube validates a new claim from a
 // template: no ratcheting (kube passes no old template even on update), strict label values in
 // the selector, strict API groups, and volumeAttributesClassName checked (VolumeAttributesClass
 // is GA).
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateEphemeralVolumeSource
 func validateEphemeralVolume(eph *corev1.EphemeralVolumeSource, fldPath *field.Path) field.ErrorList {
 	if eph.VolumeClaimTemplate == nil {
 		return field.ErrorList{field.Required(fldPath.Child("volumeClaimTemplate"), "")}
@@ -62,6 +66,7 @@ func validateEphemeralClaimName(podMeta *metav1.ObjectMeta, volName string, fldP
 
 // validateClaimTemplateMeta allows only labels and annotations: the claim's other metadata is
 // the controller's to set. Any other field that is set is forbidden, whatever ObjectMeta holds.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateTemplateObjectMeta
 func validateClaimTemplateMeta(meta *metav1.ObjectMeta, fldPath *field.Path) field.ErrorList {
 	allErrs := apimachineryvalidation.ValidateAnnotations(meta.Annotations, fldPath.Child("annotations"))
 	allErrs = append(allErrs, metav1validation.ValidateLabels(meta.Labels, fldPath.Child("labels"))...)
@@ -85,6 +90,7 @@ var (
 	claimVolumeModes = []corev1.PersistentVolumeMode{corev1.PersistentVolumeBlock, corev1.PersistentVolumeFilesystem}
 )
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidatePersistentVolumeClaimSpec
 func validateClaimTemplateSpec(spec *corev1.PersistentVolumeClaimSpec, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	modesPath := fldPath.Child("accessModes")
@@ -158,6 +164,7 @@ func validateClaimTemplateSpec(spec *corev1.PersistentVolumeClaimSpec, fldPath *
 
 // validateClaimDataSource checks a dataSource or dataSourceRef: a reference without an API group
 // can only be to another claim.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateDataSource
 func validateClaimDataSource(apiGroup *string, kind, name string, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if name == "" {

@@ -21,13 +21,18 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/util/diff"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
+
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
 
 // ValidatePodEphemeralContainersUpdate validates a write to pods/ephemeralcontainers. The
 // strategy has already reduced the write to its ephemeral containers, so the pod as a whole must
 // still be valid, and the containers the pod already had must come back unchanged: a running
 // ephemeral container cannot be altered or taken away, only new ones added.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidatePodEphemeralContainersUpdate
 func ValidatePodEphemeralContainersUpdate(newPod, oldPod *corev1.Pod, opts PodValidationOptions) field.ErrorList {
 	metaPath := field.NewPath("metadata")
 	allErrs := validatePodObjectMetaUpdate(&newPod.ObjectMeta, &oldPod.ObjectMeta, metaPath)
@@ -52,7 +57,7 @@ func ValidatePodEphemeralContainersUpdate(newPod, oldPod *corev1.Pod, opts PodVa
 		case !ok:
 			allErrs = append(allErrs, field.Forbidden(ecPath, fmt.Sprintf("existing ephemeral containers %q may not be removed\n", old.Name)))
 		case !apiequality.Semantic.DeepEqual(old, *cur):
-			allErrs = append(allErrs, field.Forbidden(ecPath, fmt.Sprintf("existing ephemeral containers %q may not be changed\n%v", old.Name, internalDiff(old, *cur))))
+			allErrs = append(allErrs, field.Forbidden(ecPath, fmt.Sprintf("existing ephemeral containers %q may not be changed\n%v", old.Name, diff.Diff(old, *cur))))
 		}
 	}
 	return allErrs

@@ -76,14 +76,14 @@ func TestValidatePodEphemeralContainersUpdate(t *testing.T) {
 				field.Forbidden(ecPath, "existing ephemeral containers \"a\" may not be removed\n"),
 				field.Forbidden(ecPath, "existing ephemeral containers \"b\" may not be removed\n"),
 			}},
-		{name: "changed: kube's diff of the internal container", old: withEphemeral("a"), update: func(p *corev1.Pod) {
+		{name: "changed: a diff of the v1 container", old: withEphemeral("a"), update: func(p *corev1.Pod) {
 			p.Spec.EphemeralContainers[0].Image = "busybox:2"
 		}, want: field.ErrorList{field.Forbidden(ecPath, "existing ephemeral containers \"a\" may not be changed\n"+
-			"@@ -1,6 +1,6 @@\n {\n  \"Name\": \"a\",\n- \"Image\": \"busybox\",\n+ \"Image\": \"busybox:2\",\n  \"Command\": null,\n  \"Args\": null,\n  \"WorkingDir\": \"\",\n")}},
-		{name: "changed target: the embedded container is flattened", old: withEphemeral("a"), update: func(p *corev1.Pod) {
+			"@@ -1,6 +1,6 @@\n {\n  \"name\": \"a\",\n- \"image\": \"busybox\",\n+ \"image\": \"busybox:2\",\n  \"resources\": {},\n  \"terminationMessagePath\": \"/dev/termination-log\",\n  \"terminationMessagePolicy\": \"File\",\n")}},
+		{name: "changed target", old: withEphemeral("a"), update: func(p *corev1.Pod) {
 			p.Spec.EphemeralContainers[0].TargetContainerName = "c"
 		}, want: field.ErrorList{field.Forbidden(ecPath, "existing ephemeral containers \"a\" may not be changed\n"+
-			"@@ -28,5 +28,5 @@\n  \"Stdin\": false,\n  \"StdinOnce\": false,\n  \"TTY\": false,\n- \"TargetContainerName\": \"\"\n+ \"TargetContainerName\": \"c\"\n }\n")}},
+			"@@ -4,5 +4,6 @@\n  \"resources\": {},\n  \"terminationMessagePath\": \"/dev/termination-log\",\n  \"terminationMessagePolicy\": \"File\",\n- \"imagePullPolicy\": \"Always\"\n+ \"imagePullPolicy\": \"Always\",\n+ \"targetContainerName\": \"c\"\n }\n")}},
 		{name: "new container invalid", old: basePod, update: func(p *corev1.Pod) {
 			ec := debugContainer("c")
 			ec.Ports = []corev1.ContainerPort{{ContainerPort: 80, Protocol: corev1.ProtocolTCP}}

@@ -23,11 +23,15 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // Checks of the host namespaces a pod shares and of the operating system it targets. In v1 the
 // host namespace switches sit in the spec, and kube names them there too (spec.hostNetwork...).
 
 // validatePodHostNetworkDeps requires, for a pod on the host network, that each port of a regular
 // container be published on the host under its own number (defaulting fills a missing hostPort).
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validatePodHostNetworkDeps
 func validatePodHostNetworkDeps(spec *corev1.PodSpec, fldPath *field.Path) field.ErrorList {
 	if !spec.HostNetwork {
 		return nil
@@ -44,6 +48,7 @@ func validatePodHostNetworkDeps(spec *corev1.PodSpec, fldPath *field.Path) field
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateShareProcessNamespace
 func validateShareProcessNamespace(spec *corev1.PodSpec, fldPath *field.Path) field.ErrorList {
 	if spec.ShareProcessNamespace != nil && *spec.ShareProcessNamespace && spec.HostPID {
 		return field.ErrorList{field.Invalid(fldPath.Child("shareProcessNamespace"), true, "ShareProcessNamespace and HostPID cannot both be enabled")}
@@ -53,6 +58,7 @@ func validateShareProcessNamespace(spec *corev1.PodSpec, fldPath *field.Path) fi
 
 // validateHostUsers keeps a pod in its own user namespace (hostUsers: false) from sharing the
 // host's other namespaces or using raw block devices, which cannot be id-mapped.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateHostUsers
 func validateHostUsers(spec *corev1.PodSpec, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	if spec.HostUsers == nil || *spec.HostUsers {
 		return nil
@@ -82,6 +88,7 @@ func validateHostUsers(spec *corev1.PodSpec, fldPath *field.Path, opts PodValida
 // validateWindowsHostProcessPod checks HostProcess containers: the pod and container settings may
 // not disagree, it is all or none of the containers, and they run on the host network. They are
 // privileged, which this server, like kube-apiserver by default, does not allow.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateWindowsHostProcessPod
 func validateWindowsHostProcessPod(spec *corev1.PodSpec, fldPath *field.Path) field.ErrorList {
 	var podHostProcess *bool
 	if spec.SecurityContext != nil && spec.SecurityContext.WindowsOptions != nil {
@@ -119,6 +126,7 @@ func validateWindowsHostProcessPod(spec *corev1.PodSpec, fldPath *field.Path) fi
 }
 
 // validatePodOS checks spec.os and, once its name is valid, the settings that OS cannot honour.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateOS
 func validatePodOS(spec *corev1.PodSpec, fldPath *field.Path) field.ErrorList {
 	if spec.OS == nil {
 		return nil
@@ -136,6 +144,7 @@ func validatePodOS(spec *corev1.PodSpec, fldPath *field.Path) field.ErrorList {
 	return field.ErrorList{field.NotSupported(osPath, spec.OS.Name, []corev1.OSName{corev1.Linux, corev1.Windows})}
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateLinux
 func validateLinuxPod(spec *corev1.PodSpec, fldPath *field.Path) field.ErrorList {
 	const detail = "windows options cannot be set for a linux pod"
 	var allErrs field.ErrorList
@@ -151,6 +160,7 @@ func validateLinuxPod(spec *corev1.PodSpec, fldPath *field.Path) field.ErrorList
 }
 
 // validateWindowsPod forbids the Linux-only settings, in kube's order.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateWindows
 func validateWindowsPod(spec *corev1.PodSpec, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	forbid := func(set bool, p *field.Path) {

@@ -28,10 +28,14 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // The legacy in-tree volume drivers. Most no longer work on a v1.37 node (gitRepo's driver is
 // switched off by a locked gate, others were removed or migrated to CSI), but the API server
 // still accepts and validates them as before; only warnings tell the client.
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateGitRepoVolumeSource
 func validateGitRepoVolume(gitRepo *corev1.GitRepoVolumeSource, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if gitRepo.Repository == "" {
@@ -40,6 +44,7 @@ func validateGitRepoVolume(gitRepo *corev1.GitRepoVolumeSource, fldPath *field.P
 	return append(allErrs, volumeRelativePath(gitRepo.Directory, fldPath.Child("directory"))...)
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateGCEPersistentDiskVolumeSource
 func validateGCEPersistentDiskVolume(pd *corev1.GCEPersistentDiskVolumeSource, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if pd.PDName == "" {
@@ -51,6 +56,7 @@ func validateGCEPersistentDiskVolume(pd *corev1.GCEPersistentDiskVolumeSource, f
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateAWSElasticBlockStoreVolumeSource
 func validateAWSElasticBlockStoreVolume(ebs *corev1.AWSElasticBlockStoreVolumeSource, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if ebs.VolumeID == "" {
@@ -62,6 +68,7 @@ func validateAWSElasticBlockStoreVolume(ebs *corev1.AWSElasticBlockStoreVolumeSo
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateNFSVolumeSource
 func validateNFSVolume(nfs *corev1.NFSVolumeSource, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if nfs.Server == "" {
@@ -107,6 +114,7 @@ func iscsiNameErrors(name string, fldPath *field.Path) field.ErrorList {
 	return nil
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateISCSIVolumeSource
 func validateISCSIVolume(iscsi *corev1.ISCSIVolumeSource, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if iscsi.TargetPortal == "" {
@@ -138,6 +146,7 @@ func validateISCSIInitiatorNameLength(iscsi *corev1.ISCSIVolumeSource, volName s
 	return nil
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateGlusterfsVolumeSource
 func validateGlusterfsVolume(glusterfs *corev1.GlusterfsVolumeSource, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if glusterfs.EndpointsName == "" {
@@ -149,6 +158,7 @@ func validateGlusterfsVolume(glusterfs *corev1.GlusterfsVolumeSource, fldPath *f
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateFlockerVolumeSource
 func validateFlockerVolume(flocker *corev1.FlockerVolumeSource, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if flocker.DatasetName == "" && flocker.DatasetUUID == "" {
@@ -163,6 +173,7 @@ func validateFlockerVolume(flocker *corev1.FlockerVolumeSource, fldPath *field.P
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateRBDVolumeSource
 func validateRBDVolume(rbd *corev1.RBDVolumeSource, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if len(rbd.CephMonitors) == 0 {
@@ -174,6 +185,7 @@ func validateRBDVolume(rbd *corev1.RBDVolumeSource, fldPath *field.Path) field.E
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateCinderVolumeSource
 func validateCinderVolume(cinder *corev1.CinderVolumeSource, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if cinder.VolumeID == "" {
@@ -185,6 +197,7 @@ func validateCinderVolume(cinder *corev1.CinderVolumeSource, fldPath *field.Path
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateCephFSVolumeSource
 func validateCephFSVolume(cephfs *corev1.CephFSVolumeSource, fldPath *field.Path) field.ErrorList {
 	if len(cephfs.Monitors) == 0 {
 		return field.ErrorList{field.Required(fldPath.Child("monitors"), "")}
@@ -196,6 +209,7 @@ const registryMsg = "must be a host:port pair or multiple pairs separated by com
 
 // validateQuobyteVolume reports a too long tenant only when the registry is set, and then
 // instead of checking the registry, as kube does.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateQuobyteVolumeSource
 func validateQuobyteVolume(quobyte *corev1.QuobyteVolumeSource, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	switch {
@@ -217,6 +231,7 @@ func validateQuobyteVolume(quobyte *corev1.QuobyteVolumeSource, fldPath *field.P
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateFCVolumeSource
 func validateFCVolume(fc *corev1.FCVolumeSource, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if len(fc.TargetWWNs) == 0 && len(fc.WWIDs) == 0 {
@@ -237,6 +252,7 @@ func validateFCVolume(fc *corev1.FCVolumeSource, fldPath *field.Path) field.Erro
 
 // validateFlexVolume keeps the kubernetes.io and k8s.io option namespaces for the system. Kube
 // walks the options map in random order; sorted keys give a stable order instead.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateFlexVolumeSource
 func validateFlexVolume(flex *corev1.FlexVolumeSource, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if flex.Driver == "" {
@@ -260,6 +276,7 @@ func validateFlexVolume(flex *corev1.FlexVolumeSource, fldPath *field.Path) fiel
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateAzureFile
 func validateAzureFileVolume(azure *corev1.AzureFileVolumeSource, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if azure.SecretName == "" {
@@ -282,6 +299,7 @@ var (
 	azureBlobDiskURIs    = []string{"https://{account-name}.blob.core.windows.net/{container-name}/{disk-name}.vhd"}
 )
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateAzureDisk
 func validateAzureDiskVolume(azure *corev1.AzureDiskVolumeSource, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if azure.DiskName == "" {
@@ -317,6 +335,7 @@ func containsValue[T comparable](values []T, v T) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateVsphereVolumeSource
 func validateVsphereVolume(vsphere *corev1.VsphereVirtualDiskVolumeSource, fldPath *field.Path) field.ErrorList {
 	if vsphere.VolumePath == "" {
 		return field.ErrorList{field.Required(fldPath.Child("volumePath"), "")}
@@ -324,6 +343,7 @@ func validateVsphereVolume(vsphere *corev1.VsphereVirtualDiskVolumeSource, fldPa
 	return nil
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validatePhotonPersistentDiskVolumeSource
 func validatePhotonPersistentDiskVolume(photon *corev1.PhotonPersistentDiskVolumeSource, fldPath *field.Path) field.ErrorList {
 	if photon.PdID == "" {
 		return field.ErrorList{field.Required(fldPath.Child("pdID"), "")}
@@ -331,6 +351,7 @@ func validatePhotonPersistentDiskVolume(photon *corev1.PhotonPersistentDiskVolum
 	return nil
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validatePortworxVolumeSource
 func validatePortworxVolume(portworx *corev1.PortworxVolumeSource, fldPath *field.Path) field.ErrorList {
 	if portworx.VolumeID == "" {
 		return field.ErrorList{field.Required(fldPath.Child("volumeID"), "")}
@@ -338,6 +359,7 @@ func validatePortworxVolume(portworx *corev1.PortworxVolumeSource, fldPath *fiel
 	return nil
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateScaleIOVolumeSource
 func validateScaleIOVolume(sio *corev1.ScaleIOVolumeSource, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if sio.Gateway == "" {
@@ -352,6 +374,7 @@ func validateScaleIOVolume(sio *corev1.ScaleIOVolumeSource, fldPath *field.Path)
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateStorageOSVolumeSource
 func validateStorageOSVolume(storageos *corev1.StorageOSVolumeSource, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if storageos.VolumeName == "" {

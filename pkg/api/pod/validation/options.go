@@ -27,7 +27,14 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	metavalidation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/visit"
+	"github.com/pod-apiserver/pod-apiserver/pkg/features"
 )
+
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
 
 // PodValidationOptions switches the relaxations validation grants. Most exist so that an update
 // of a pod stored under older, looser rules is not rejected for what it already had; on create
@@ -75,7 +82,8 @@ type PodValidationOptions struct {
 	OldPodViolatesLegacyMatchLabelKeysValidation bool
 }
 
-// featureGates holds the feature gates that change pod validation.
+// featureGates holds the feature gates that change pod validation, read once per request so
+// that one validation sees one setting.
 type featureGates struct {
 	PodDeletionCost                                bool
 	PodLevelResources                              bool
@@ -94,29 +102,32 @@ type featureGates struct {
 	TaintTolerationComparisonOperators             bool
 }
 
-// defaultGates are the kube-apiserver v1.37 defaults; the server offers no way to change them.
-var defaultGates = featureGates{
-	PodDeletionCost:                                true,
-	PodLevelResources:                              true,
-	InPlacePodVerticalScaling:                      true,
-	MatchLabelKeysInPodTopologySpread:              true,
-	MatchLabelKeysInPodTopologySpreadSelectorMerge: true,
-	InPlacePodLevelResourcesVerticalScaling:        true,
-	InPlacePodVerticalScalingMemoryBackedVolumes:   false,
-	ContainerRestartRules:                          true,
-	RestartAllContainersOnContainerExits:           true,
-	ImageVolumeWithDigest:                          false,
-	RelaxedEnvironmentVariableValidation:           true,
-	EnvFiles:                                       true,
-	UserNamespacesHostNetworkSupport:               false,
-	SELinuxMount:                                   true,
-	TaintTolerationComparisonOperators:             false,
+// currentGates reads the gates from the process's feature gate (--feature-gates).
+func currentGates() featureGates {
+	return featureGates{
+		PodDeletionCost:                                features.Enabled(features.PodDeletionCost),
+		PodLevelResources:                              features.Enabled(features.PodLevelResources),
+		InPlacePodVerticalScaling:                      features.Enabled(features.InPlacePodVerticalScaling),
+		MatchLabelKeysInPodTopologySpread:              features.Enabled(features.MatchLabelKeysInPodTopologySpread),
+		MatchLabelKeysInPodTopologySpreadSelectorMerge: features.Enabled(features.MatchLabelKeysInPodTopologySpreadSelectorMerge),
+		InPlacePodLevelResourcesVerticalScaling:        features.Enabled(features.InPlacePodLevelResourcesVerticalScaling),
+		InPlacePodVerticalScalingMemoryBackedVolumes:   features.Enabled(features.InPlacePodVerticalScalingMemoryBackedVolumes),
+		ContainerRestartRules:                          features.Enabled(features.ContainerRestartRules),
+		RestartAllContainersOnContainerExits:           features.Enabled(features.RestartAllContainersOnContainerExits),
+		ImageVolumeWithDigest:                          features.Enabled(features.ImageVolumeWithDigest),
+		RelaxedEnvironmentVariableValidation:           features.Enabled(features.RelaxedEnvironmentVariableValidation),
+		EnvFiles:                                       features.Enabled(features.EnvFiles),
+		UserNamespacesHostNetworkSupport:               features.Enabled(features.UserNamespacesHostNetworkSupport),
+		SELinuxMount:                                   features.Enabled(features.SELinuxMount),
+		TaintTolerationComparisonOperators:             features.Enabled(features.TaintTolerationComparisonOperators),
+	}
 }
 
 // OptionsFor returns the options for validating newPod; oldPod is nil on create. Relaxations are
 // granted on update only when the stored pod already relies on them.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go GetValidationOptionsFromPodSpecAndMeta
 func OptionsFor(newPod, oldPod *corev1.Pod) PodValidationOptions {
-	return optionsFor(newPod, oldPod, defaultGates)
+	return optionsFor(newPod, oldPod, currentGates())
 }
 
 func optionsFor(newPod, oldPod *corev1.Pod, gates featureGates) PodValidationOptions {
@@ -204,17 +215,13 @@ func isValidDeletionCost(v string) bool {
 }
 
 // allContainers returns the init, regular and ephemeral containers of spec, in that order.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go VisitContainers
 func allContainers(spec *corev1.PodSpec) []*corev1.Container {
 	out := make([]*corev1.Container, 0, len(spec.InitContainers)+len(spec.Containers)+len(spec.EphemeralContainers))
-	for i := range spec.InitContainers {
-		out = append(out, &spec.InitContainers[i])
-	}
-	for i := range spec.Containers {
-		out = append(out, &spec.Containers[i])
-	}
-	for i := range spec.EphemeralContainers {
-		out = append(out, (*corev1.Container)(&spec.EphemeralContainers[i].EphemeralContainerCommon))
-	}
+	visit.Containers(spec, nil, func(c *corev1.Container, _ *field.Path) bool {
+		out = append(out, c)
+		return true
+	})
 	return out
 }
 
@@ -224,6 +231,7 @@ func isSidecar(c *corev1.Container) bool {
 
 // keepsRelaxedEnvVarName reports whether the new spec keeps an env var name that only the
 // relaxed rules accept and that the stored spec already had.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go relaxedEnvVarUsed
 func keepsRelaxedEnvVarName(newSpec, oldSpec *corev1.PodSpec) bool {
 	oldNames := envVarNames(oldSpec)
 	if len(oldNames) == 0 {
@@ -239,6 +247,7 @@ func keepsRelaxedEnvVarName(newSpec, oldSpec *corev1.PodSpec) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go gatherPodEnvVarNames
 func envVarNames(spec *corev1.PodSpec) map[string]bool {
 	names := map[string]bool{}
 	for _, c := range allContainers(spec) {
@@ -252,6 +261,7 @@ func envVarNames(spec *corev1.PodSpec) map[string]bool {
 	return names
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go hasEnvFileKeyRef
 func usesEnvFileKeyRef(spec *corev1.PodSpec) bool {
 	for _, c := range allContainers(spec) {
 		for _, e := range c.Env {
@@ -263,6 +273,7 @@ func usesEnvFileKeyRef(spec *corev1.PodSpec) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go taintTolerationComparisonOperatorsInUse
 func usesTolerationComparison(spec *corev1.PodSpec) bool {
 	for _, t := range spec.Tolerations {
 		if t.Operator == corev1.TolerationOpLt || t.Operator == corev1.TolerationOpGt {
@@ -272,6 +283,7 @@ func usesTolerationComparison(spec *corev1.PodSpec) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go hasRestartContainerForNonSidecarInitContainer
 func hasRestartContainerResizeOnPlainInitContainer(spec *corev1.PodSpec) bool {
 	for i := range spec.InitContainers {
 		c := &spec.InitContainers[i]
@@ -287,6 +299,7 @@ func hasRestartContainerResizeOnPlainInitContainer(spec *corev1.PodSpec) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go usesIndivisibleHugePagesValues
 func usesIndivisibleHugePages(spec *corev1.PodSpec) bool {
 	for _, c := range allContainers(spec) {
 		if hasIndivisibleHugePages(c.Resources.Limits) || hasIndivisibleHugePages(c.Resources.Requests) {
@@ -296,6 +309,7 @@ func usesIndivisibleHugePages(spec *corev1.PodSpec) bool {
 	return hasIndivisibleHugePages(spec.Overhead)
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go checkContainerUseIndivisibleHugePagesValues
 func hasIndivisibleHugePages(list corev1.ResourceList) bool {
 	for name, q := range list {
 		if strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix) && !isHugePageValueDivisible(name, q) {
@@ -315,6 +329,7 @@ func isHugePageValueDivisible(name corev1.ResourceName, q resource.Quantity) boo
 	return q.Value()%pageSize.Value() == 0
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go hasInvalidLabelValueInAffinitySelector
 func hasInvalidPodAffinitySelector(spec *corev1.PodSpec) bool {
 	if spec.Affinity == nil {
 		return false
@@ -344,6 +359,7 @@ func isStrictlyValidSelector(sel *metav1.LabelSelector) bool {
 	return len(metavalidation.ValidateLabelSelector(sel, metavalidation.LabelSelectorValidationOptions{}, nil)) == 0
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go hasInvalidLabelValueInRequiredNodeAffinity
 func hasInvalidRequiredNodeAffinityValue(spec *corev1.PodSpec) bool {
 	if spec.Affinity == nil || spec.Affinity.NodeAffinity == nil || spec.Affinity.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution == nil {
 		return false
@@ -360,6 +376,7 @@ func hasInvalidRequiredNodeAffinityValue(spec *corev1.PodSpec) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go hasInvalidTopologySpreadConstraintLabelSelector
 func hasInvalidSpreadSelector(spec *corev1.PodSpec) bool {
 	for _, c := range spec.TopologySpreadConstraints {
 		if !isStrictlyValidSelector(c.LabelSelector) {
@@ -371,6 +388,7 @@ func hasInvalidSpreadSelector(spec *corev1.PodSpec) bool {
 
 // violatesSpreadMatchLabelKeys applies the current matchLabelKeys rules: keys need a selector,
 // must be label names, and may not be selected on besides the merged expression.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go hasInvalidTopologySpreadConstrainMatchLabelKeys
 func violatesSpreadMatchLabelKeys(spec *corev1.PodSpec) bool {
 	for _, c := range spec.TopologySpreadConstraints {
 		if len(c.MatchLabelKeys) == 0 {
@@ -406,6 +424,7 @@ func violatesSpreadMatchLabelKeys(spec *corev1.PodSpec) bool {
 
 // violatesLegacySpreadMatchLabelKeys applies the rules from before the selector merge, under
 // which a matchLabelKeys key could not appear in the selector at all.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go hasLegacyInvalidTopologySpreadConstrainMatchLabelKeys
 func violatesLegacySpreadMatchLabelKeys(spec *corev1.PodSpec) bool {
 	for _, c := range spec.TopologySpreadConstraints {
 		if len(c.MatchLabelKeys) == 0 {
@@ -433,6 +452,7 @@ func violatesLegacySpreadMatchLabelKeys(spec *corev1.PodSpec) bool {
 
 // hasNonLocalTokenPath reports a projected service account token path that is absolute or
 // climbs out of the volume.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go hasNonLocalProjectedTokenPath
 func hasNonLocalTokenPath(spec *corev1.PodSpec) bool {
 	for _, v := range spec.Volumes {
 		if v.Projected == nil {
@@ -508,6 +528,7 @@ func sysctlNamespace(name string) string {
 	return ""
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go hasRestartableInitContainerResizePolicy
 func hasSidecarResizePolicy(spec *corev1.PodSpec) bool {
 	for i := range spec.InitContainers {
 		if isSidecar(&spec.InitContainers[i]) && len(spec.InitContainers[i].ResizePolicy) > 0 {
@@ -517,6 +538,7 @@ func hasSidecarResizePolicy(spec *corev1.PodSpec) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go containerRestartRulesInUse
 func usesContainerRestartRules(spec *corev1.PodSpec) bool {
 	for _, c := range spec.InitContainers {
 		if (c.RestartPolicy != nil && *c.RestartPolicy != corev1.ContainerRestartPolicyAlways) || len(c.RestartPolicyRules) > 0 {
@@ -531,6 +553,7 @@ func usesContainerRestartRules(spec *corev1.PodSpec) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go restartAllContainersActionInUse
 func usesRestartAllContainers(spec *corev1.PodSpec) bool {
 	if hasRestartAllContainersRule(spec) {
 		return true
@@ -559,6 +582,7 @@ func hasRestartAllContainersRule(spec *corev1.PodSpec) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go hasUserNamespacesWithVolumeDevices
 func hasUserNamespaceWithVolumeDevices(spec *corev1.PodSpec) bool {
 	if spec.HostUsers == nil || *spec.HostUsers {
 		return false
@@ -571,6 +595,7 @@ func hasUserNamespaceWithVolumeDevices(spec *corev1.PodSpec) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go hasEmptyImageVolumeReference
 func hasEmptyImageVolumeReference(spec *corev1.PodSpec) bool {
 	for _, v := range spec.Volumes {
 		if v.Image != nil && v.Image.Reference == "" {
@@ -580,6 +605,7 @@ func hasEmptyImageVolumeReference(spec *corev1.PodSpec) bool {
 	return false
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/util.go hasSysAdminAndPrivilegeEscalationFalse
 func hasSysAdminWithoutEscalation(spec *corev1.PodSpec) bool {
 	for _, c := range allContainers(spec) {
 		sc := c.SecurityContext

@@ -215,7 +215,7 @@ func TestRatchetFromOldPod(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			gates := defaultGates
+			gates := currentGates()
 			if tc.gates != nil {
 				tc.gates(&gates)
 			}
@@ -238,7 +238,7 @@ func TestRatchetFromOldPod(t *testing.T) {
 }
 
 func TestSELinuxChangePolicyRatchet(t *testing.T) {
-	gates := defaultGates
+	gates := currentGates()
 	if got := optionsFor(basePod(), nil, gates).AllowOnlyRecursiveSELinuxChangePolicy; got {
 		t.Errorf("with SELinuxMount on (v1.37), every policy is allowed; got only Recursive")
 	}
@@ -254,7 +254,7 @@ func TestSELinuxChangePolicyRatchet(t *testing.T) {
 }
 
 func TestRelaxedEnvVarRatchet(t *testing.T) {
-	gates := defaultGates
+	gates := currentGates()
 	gates.RelaxedEnvironmentVariableValidation = false
 	withEnv := func(name string) *corev1.Pod {
 		p := basePod()

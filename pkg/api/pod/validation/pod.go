@@ -30,9 +30,15 @@ import (
 	"k8s.io/apimachinery/pkg/util/sets"
 	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/visit"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // ValidatePodCreate validates a pod about to be created.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidatePodCreate
 func ValidatePodCreate(pod *corev1.Pod, opts PodValidationOptions) field.ErrorList {
 	allErrs := validatePodMetadataAndSpec(pod, opts)
 	specPath := field.NewPath("spec")
@@ -49,6 +55,7 @@ func ValidatePodCreate(pod *corev1.Pod, opts PodValidationOptions) field.ErrorLi
 }
 
 // validatePodMetadataAndSpec holds the checks shared by create and every update of a pod.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validatePodMetadataAndSpec
 func validatePodMetadataAndSpec(pod *corev1.Pod, opts PodValidationOptions) field.ErrorList {
 	metaPath := field.NewPath("metadata")
 	specPath := field.NewPath("spec")
@@ -87,6 +94,7 @@ var standardFinalizerNames = sets.New(string(corev1.FinalizerKubernetes), metav1
 
 // validateFinalizerNames adds kube's rule for core objects on top of the generic metadata checks:
 // an unprefixed finalizer must be one kube knows.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateFinalizerName
 func validateFinalizerNames(finalizers []string, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	for i, f := range finalizers {
@@ -110,6 +118,7 @@ func validateImagesUntrimmed(containers []corev1.Container, fldPath *field.Path)
 }
 
 // ValidatePodSpec validates a pod spec, family by family, in the order kube-apiserver reports.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidatePodSpec
 func ValidatePodSpec(spec *corev1.PodSpec, podMeta *metav1.ObjectMeta, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	var allErrs field.ErrorList
 	if spec.TerminationGracePeriodSeconds == nil {
@@ -196,6 +205,7 @@ func ValidatePodSpec(spec *corev1.PodSpec, podMeta *metav1.ObjectMeta, fldPath *
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateRestartPolicy
 func validateRestartPolicy(policy corev1.RestartPolicy, fldPath *field.Path) field.ErrorList {
 	switch policy {
 	case corev1.RestartPolicyAlways, corev1.RestartPolicyOnFailure, corev1.RestartPolicyNever:
@@ -207,6 +217,7 @@ func validateRestartPolicy(policy corev1.RestartPolicy, fldPath *field.Path) fie
 		[]corev1.RestartPolicy{corev1.RestartPolicyAlways, corev1.RestartPolicyOnFailure, corev1.RestartPolicyNever})}
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidatePreemptionPolicy
 func validatePreemptionPolicy(policy *corev1.PreemptionPolicy, fldPath *field.Path) field.ErrorList {
 	switch *policy {
 	case corev1.PreemptLowerPriority, corev1.PreemptNever:
@@ -219,6 +230,7 @@ func validatePreemptionPolicy(policy *corev1.PreemptionPolicy, fldPath *field.Pa
 
 // validateFileKeyRefVolumes requires env fileKeyRef sources to read from an emptyDir volume of
 // the pod, the only kind the kubelet reads such files from.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateFileKeyRefVolumes
 func validateFileKeyRefVolumes(spec *corev1.PodSpec, fldPath *field.Path) field.ErrorList {
 	sources := make(map[string]*corev1.VolumeSource, len(spec.Volumes))
 	for i := range spec.Volumes {
@@ -244,14 +256,9 @@ func validateFileKeyRefVolumes(spec *corev1.PodSpec, fldPath *field.Path) field.
 
 // forEachPodContainer visits the init, regular and ephemeral containers of a spec, in kube's
 // order, with the path of each.
-func forEachPodContainer(spec *corev1.PodSpec, specPath *field.Path, visit func(c *corev1.Container, cPath *field.Path)) {
-	for i := range spec.InitContainers {
-		visit(&spec.InitContainers[i], specPath.Child("initContainers").Index(i))
-	}
-	for i := range spec.Containers {
-		visit(&spec.Containers[i], specPath.Child("containers").Index(i))
-	}
-	for i := range spec.EphemeralContainers {
-		visit((*corev1.Container)(&spec.EphemeralContainers[i].EphemeralContainerCommon), specPath.Child("ephemeralContainers").Index(i))
-	}
+func forEachPodContainer(spec *corev1.PodSpec, specPath *field.Path, fn func(c *corev1.Container, cPath *field.Path)) {
+	visit.Containers(spec, specPath, func(c *corev1.Container, cPath *field.Path) bool {
+		fn(c, cPath)
+		return true
+	})
 }

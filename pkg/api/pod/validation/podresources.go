@@ -28,12 +28,14 @@ import (
 	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	resourcehelper "k8s.io/component-helpers/resource"
-
-	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/validation/internal/core"
 )
+
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
 
 // podResourceClaimNames returns the named entries of spec.resourceClaims, the names container
 // resources may refer to; unnamed entries are reported by validatePodResourceClaims.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go gatherPodResourceClaimNames
 func podResourceClaimNames(claims []corev1.PodResourceClaim) sets.Set[string] {
 	names := sets.New[string]()
 	for _, c := range claims {
@@ -46,6 +48,7 @@ func podResourceClaimNames(claims []corev1.PodResourceClaim) sets.Set[string] {
 
 // validatePodResourceClaims validates spec.resourceClaims. Static pods, which the kubelet runs
 // without the API server's allocation, may not use them.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validatePodResourceClaims
 func validatePodResourceClaims(podMeta *metav1.ObjectMeta, claims []corev1.PodResourceClaim, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	seen := sets.New[string]()
@@ -66,8 +69,7 @@ func validatePodResourceClaims(podMeta *metav1.ObjectMeta, claims []corev1.PodRe
 			allErrs = append(allErrs, validateDNS1123Label(claim.Name, claimPath.Child("name"))...)
 			seen.Insert(claim.Name)
 		}
-		// kube shows the whole claim in its internal rendering.
-		shown := core.PodResourceClaim{Name: claim.Name, ResourceClaimName: claim.ResourceClaimName, ResourceClaimTemplateName: claim.ResourceClaimTemplateName}
+		shown := claim
 		if claim.ResourceClaimName != nil && claim.ResourceClaimTemplateName != nil {
 			allErrs = append(allErrs, field.Invalid(claimPath, shown, "at most one of `resourceClaimName` or `resourceClaimTemplateName` may be specified"))
 		}
@@ -89,6 +91,7 @@ func validatePodResourceClaims(podMeta *metav1.ObjectMeta, claims []corev1.PodRe
 }
 
 // validatePodResources validates spec.resources, the pod-level budget its containers share.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validatePodResources
 func validatePodResources(spec *corev1.PodSpec, podClaimNames sets.Set[string], fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	if spec.Resources == nil {
 		return nil
@@ -109,6 +112,7 @@ func validatePodResources(spec *corev1.PodSpec, podClaimNames sets.Set[string], 
 
 // validatePodLevelRequirements applies the rules of container requirements to the pod-level ones,
 // with the pod-level set of resource names.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validatePodResourceRequirements
 func validatePodLevelRequirements(req *corev1.ResourceRequirements, podClaimNames sets.Set[string], fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	var allErrs field.ErrorList
 	limPath, reqPath := fldPath.Child("limits"), fldPath.Child("requests")
@@ -164,6 +168,7 @@ var standardResourceNames = sets.New[corev1.ResourceName](
 	corev1.ResourceServicesLoadBalancers,
 )
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validatePodResourceName
 func validatePodLevelResourceName(name corev1.ResourceName, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	for _, msg := range utilvalidation.IsQualifiedName(string(name)) {
@@ -250,6 +255,7 @@ func validatePodLevelClaimRefs(claims []corev1.ResourceClaim, podClaimNames sets
 // validatePodLevelConsistency requires the pod-level budget to cover its containers: pod requests
 // at least the containers' aggregate requests, huge page limits at least their aggregate limits
 // (huge pages cannot be overcommitted), and no container limit above the pod's.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validatePodResourceConsistency
 func validatePodLevelConsistency(spec *corev1.PodSpec, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	pod := &corev1.Pod{Spec: *spec}

@@ -26,14 +26,6 @@ import (
 	"k8s.io/utils/ptr"
 )
 
-func resources(kv ...string) corev1.ResourceList {
-	list := corev1.ResourceList{}
-	for i := 0; i+1 < len(kv); i += 2 {
-		list[corev1.ResourceName(kv[i])] = resource.MustParse(kv[i+1])
-	}
-	return list
-}
-
 func resourceClaimCases() []podCase {
 	claims := func(c ...corev1.PodResourceClaim) func(*corev1.Pod) {
 		return func(p *corev1.Pod) { p.Spec.ResourceClaims = c }
@@ -64,13 +56,13 @@ func resourceClaimCases() []podCase {
 			name: "claim with both sources",
 			pod:  podWith(claims(corev1.PodResourceClaim{Name: "gpu", ResourceClaimName: ptr.To("x"), ResourceClaimTemplateName: ptr.To("y")})),
 			want: []wantErr{invalid("spec.resourceClaims[0]", "at most one of `resourceClaimName` or `resourceClaimTemplateName` may be specified").
-				withBody("Invalid value: {\"Name\":\"gpu\",\"ResourceClaimName\":\"x\",\"ResourceClaimTemplateName\":\"y\"}: at most one of `resourceClaimName` or `resourceClaimTemplateName` may be specified")},
+				withBody("Invalid value: {\"name\":\"gpu\",\"resourceClaimName\":\"x\",\"resourceClaimTemplateName\":\"y\"}: at most one of `resourceClaimName` or `resourceClaimTemplateName` may be specified")},
 		},
 		{
 			name: "claim with no source",
 			pod:  podWith(claims(corev1.PodResourceClaim{Name: "gpu"})),
 			want: []wantErr{invalid("spec.resourceClaims[0]", "must specify one of: `resourceClaimName`, `resourceClaimTemplateName`").
-				withBody("Invalid value: {\"Name\":\"gpu\",\"ResourceClaimName\":null,\"ResourceClaimTemplateName\":null}: must specify one of: `resourceClaimName`, `resourceClaimTemplateName`")},
+				withBody("Invalid value: {\"name\":\"gpu\"}: must specify one of: `resourceClaimName`, `resourceClaimTemplateName`")},
 		},
 		{
 			name: "claim sources malformed",
@@ -126,13 +118,13 @@ func podLevelResourceCases() []podCase {
 		{
 			name: "valid pod-level resources",
 			pod: podWith(
-				podResources(resources("cpu", "1", "memory", "1Gi", "hugepages-2Mi", "4Mi"), resources("cpu", "2", "memory", "2Gi", "hugepages-2Mi", "4Mi")),
-				ctrResources(resources("cpu", "500m", "memory", "1Gi", "hugepages-2Mi", "2Mi"), resources("cpu", "2", "memory", "1Gi", "hugepages-2Mi", "2Mi")),
+				podResources(ctrQuantities("cpu", "1", "memory", "1Gi", "hugepages-2Mi", "4Mi"), ctrQuantities("cpu", "2", "memory", "2Gi", "hugepages-2Mi", "4Mi")),
+				ctrResources(ctrQuantities("cpu", "500m", "memory", "1Gi", "hugepages-2Mi", "2Mi"), ctrQuantities("cpu", "2", "memory", "1Gi", "hugepages-2Mi", "2Mi")),
 			),
 		},
 		{
 			name: "pod-level resources of a windows pod",
-			pod: podWith(podResources(resources("cpu", "2"), resources("cpu", "1", "example.com/gpu", "1")), func(p *corev1.Pod) {
+			pod: podWith(podResources(ctrQuantities("cpu", "2"), ctrQuantities("cpu", "1", "example.com/gpu", "1")), func(p *corev1.Pod) {
 				p.Spec.OS = &corev1.PodOS{Name: corev1.Windows}
 			}),
 			want: []wantErr{forbidden("spec.resources", "may not be set for a windows pod")},
@@ -140,8 +132,8 @@ func podLevelResourceCases() []podCase {
 		{
 			name: "resource names not allowed at pod level",
 			pod: podWith(podResources(
-				resources("cpu", "1", "ephemeral-storage", "1Gi", "example.com/gpu", "1"),
-				resources("cpu", "1", "ephemeral-storage", "1Gi", "example.com/gpu", "1", "foo", "1"),
+				ctrQuantities("cpu", "1", "ephemeral-storage", "1Gi", "example.com/gpu", "1"),
+				ctrQuantities("cpu", "1", "ephemeral-storage", "1Gi", "example.com/gpu", "1", "foo", "1"),
 			)),
 			want: []wantErr{
 				notSupported("spec.resources.limits[ephemeral-storage]", `supported values: "cpu", "hugepages-", "memory"`).
@@ -154,12 +146,12 @@ func podLevelResourceCases() []podCase {
 		},
 		{
 			name: "pod request above pod limit",
-			pod:  podWith(podResources(resources("cpu", "2"), resources("cpu", "1"))),
+			pod:  podWith(podResources(ctrQuantities("cpu", "2"), ctrQuantities("cpu", "1"))),
 			want: []wantErr{invalid("spec.resources.requests", "must be less than or equal to cpu limit of 1").withBody(`Invalid value: "2": must be less than or equal to cpu limit of 1`)},
 		},
 		{
 			name: "huge pages alone and not in whole pages",
-			pod:  podWith(podResources(resources("hugepages-2Mi", "3Mi"), resources("hugepages-2Mi", "3Mi"))),
+			pod:  podWith(podResources(ctrQuantities("hugepages-2Mi", "3Mi"), ctrQuantities("hugepages-2Mi", "3Mi"))),
 			want: []wantErr{
 				invalid("spec.resources.limits[hugepages-2Mi]", "3Mi is not positive integer multiple of hugepages-2Mi"),
 				invalid("spec.resources.requests[hugepages-2Mi]", "3Mi is not positive integer multiple of hugepages-2Mi"),
@@ -168,18 +160,18 @@ func podLevelResourceCases() []podCase {
 		},
 		{
 			name: "huge pages request different from limit",
-			pod:  podWith(podResources(resources("memory", "1Gi", "hugepages-2Mi", "2Mi"), resources("memory", "1Gi", "hugepages-2Mi", "4Mi"))),
+			pod:  podWith(podResources(ctrQuantities("memory", "1Gi", "hugepages-2Mi", "2Mi"), ctrQuantities("memory", "1Gi", "hugepages-2Mi", "4Mi"))),
 			want: []wantErr{invalid("spec.resources.requests", "must be equal to hugepages-2Mi limit of 4Mi")},
 		},
 		{
 			name:        "huge pages request without limit",
-			pod:         podWith(podResources(resources("memory", "1Gi", "hugepages-2Mi", "2Mi"), nil)),
+			pod:         podWith(podResources(ctrQuantities("memory", "1Gi", "hugepages-2Mi", "2Mi"), nil)),
 			want:        []wantErr{required("spec.resources.limits", "Limit must be set for non overcommitable resources")},
 			unreachable: "kube fills the pod limits from the requests before validation",
 		},
 		{
 			name: "pod-level claims",
-			pod: podWith(podResources(resources("cpu", "1"), nil), func(p *corev1.Pod) {
+			pod: podWith(podResources(ctrQuantities("cpu", "1"), nil), func(p *corev1.Pod) {
 				p.Spec.Resources.Claims = []corev1.ResourceClaim{{Name: "gpu"}}
 			}),
 			want: []wantErr{
@@ -190,8 +182,8 @@ func podLevelResourceCases() []podCase {
 		{
 			name: "pod requests below the containers' requests",
 			pod: podWith(
-				podResources(resources("cpu", "1", "memory", "1Gi"), nil),
-				ctrResources(resources("cpu", "1500m", "memory", "512Mi"), nil),
+				podResources(ctrQuantities("cpu", "1", "memory", "1Gi"), nil),
+				ctrResources(ctrQuantities("cpu", "1500m", "memory", "512Mi"), nil),
 			),
 			want: []wantErr{invalid("spec.resources.requests[cpu]", "must be greater than or equal to aggregate container requests of 1500m").
 				withBody(`Invalid value: "1": must be greater than or equal to aggregate container requests of 1500m`)},
@@ -199,8 +191,8 @@ func podLevelResourceCases() []podCase {
 		{
 			name: "container limit above the pod limit",
 			pod: podWith(
-				podResources(resources("memory", "2Gi"), resources("memory", "2Gi")),
-				ctrResources(resources("memory", "1Gi"), resources("memory", "3Gi")),
+				podResources(ctrQuantities("memory", "2Gi"), ctrQuantities("memory", "2Gi")),
+				ctrResources(ctrQuantities("memory", "1Gi"), ctrQuantities("memory", "3Gi")),
 			),
 			want: []wantErr{invalid("spec.resources.containers[0][memory].limits", "must be less than or equal to pod limits of 2Gi").
 				withBody(`Invalid value: "3Gi": must be less than or equal to pod limits of 2Gi`)},
@@ -209,8 +201,8 @@ func podLevelResourceCases() []podCase {
 			name: "pod huge page limit below the containers' limits",
 			pod: func() *corev1.Pod {
 				p := podWith(
-					podResources(resources("memory", "1Gi", "hugepages-2Mi", "2Mi"), resources("memory", "1Gi", "hugepages-2Mi", "2Mi")),
-					ctrResources(resources("memory", "100Mi", "hugepages-2Mi", "2Mi"), resources("memory", "100Mi", "hugepages-2Mi", "2Mi")),
+					podResources(ctrQuantities("memory", "1Gi", "hugepages-2Mi", "2Mi"), ctrQuantities("memory", "1Gi", "hugepages-2Mi", "2Mi")),
+					ctrResources(ctrQuantities("memory", "100Mi", "hugepages-2Mi", "2Mi"), ctrQuantities("memory", "100Mi", "hugepages-2Mi", "2Mi")),
 				)
 				second := *p.Spec.Containers[0].DeepCopy()
 				second.Name = "d"

@@ -26,9 +26,13 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 var containerPortProtocols = sets.New(corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP)
 
 // validateContainerPorts validates a container's ports list.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateContainerPorts
 func validateContainerPorts(ports []corev1.ContainerPort, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	names := sets.New[string]()
@@ -63,6 +67,7 @@ func validateContainerPorts(ports []corev1.ContainerPort, fldPath *field.Path) f
 
 // validatePortNumberOrName validates a probe or handler port: a number in range or an
 // IANA_SVC_NAME.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidatePortNumOrName
 func validatePortNumberOrName(port intstr.IntOrString, fldPath *field.Path) field.ErrorList {
 	switch port.Type {
 	case intstr.Int:
@@ -76,6 +81,7 @@ func validatePortNumberOrName(port intstr.IntOrString, fldPath *field.Path) fiel
 
 // checkHostPortConflicts reports a host port used twice by the given containers, keyed by
 // protocol, host IP and port.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go checkHostPortConflicts
 func checkHostPortConflicts(containers []corev1.Container, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	used := sets.New[string]()

@@ -26,6 +26,9 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // probeKind selects the rules that differ between the three probes of a container.
 type probeKind int
 
@@ -64,6 +67,7 @@ func validateProbeOfKind(probe *corev1.Probe, kind probeKind, gracePeriod *int64
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateProbe
 func validateProbe(probe *corev1.Probe, gracePeriod *int64, fldPath *field.Path) field.ErrorList {
 	h := &probe.ProbeHandler
 	allErrs := validateHandlerActions(handlerActions{exec: h.Exec, httpGet: h.HTTPGet, tcpSocket: h.TCPSocket, grpc: h.GRPC}, gracePeriod, fldPath)
@@ -90,6 +94,7 @@ type handlerActions struct {
 
 // validateHandlerActions requires exactly one action; the first set one (in the order exec,
 // httpGet, tcpSocket, grpc, sleep) is validated and every later one forbidden.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateHandler
 func validateHandlerActions(h handlerActions, gracePeriod *int64, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	chosen := false
@@ -130,6 +135,7 @@ var (
 
 // validateHTTPGet validates an httpGet action. protocol is dropped by the strategy while the
 // H2CContainerProbe gate is off; its rules are kept for when it is on.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateHTTPGetAction
 func validateHTTPGet(get *corev1.HTTPGetAction, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if get.Path == "" {
@@ -157,6 +163,7 @@ func validateHTTPGet(get *corev1.HTTPGetAction, fldPath *field.Path) field.Error
 
 // validateGRPC validates a grpc probe; mode is dropped by the strategy while the
 // GRPCContainerProbeTLS gate is off.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateGRPCAction
 func validateGRPC(grpc *corev1.GRPCAction, fldPath *field.Path) field.ErrorList {
 	allErrs := validatePortNumberOrName(intstr.FromInt32(grpc.Port), fldPath.Child("port"))
 	if grpc.Mode != nil && !grpcProbeModes.Has(*grpc.Mode) {
@@ -167,6 +174,7 @@ func validateGRPC(grpc *corev1.GRPCAction, fldPath *field.Path) field.ErrorList 
 
 // validateSleep bounds a sleep by the pod's grace period, after which the container is killed
 // anyway; without a grace period (itself an error reported elsewhere) nothing is checked.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateSleepAction
 func validateSleep(sleep *corev1.SleepAction, gracePeriod *int64, fldPath *field.Path) field.ErrorList {
 	if gracePeriod != nil && (sleep.Seconds < 0 || sleep.Seconds > *gracePeriod) {
 		return field.ErrorList{field.Invalid(fldPath, sleep.Seconds, fmt.Sprintf("must be non-negative and less than terminationGracePeriodSeconds (%d)", *gracePeriod))}
@@ -176,6 +184,7 @@ func validateSleep(sleep *corev1.SleepAction, gracePeriod *int64, fldPath *field
 
 // validateLifecycle validates postStart and preStop. lifecycle.stopSignal is dropped by the
 // strategy while the ContainerStopSignals gate is off, so it is not validated here.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateLifecycle
 func validateLifecycle(lifecycle *corev1.Lifecycle, gracePeriod *int64, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	for _, hook := range []struct {

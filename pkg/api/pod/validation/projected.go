@@ -29,6 +29,11 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
+// File ported from:
+//   k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go
+//   k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/names.go
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 const duplicatePathMsg = "conflicting duplicate paths"
 
 // Limits of a pod certificate's lifetime: any signer allows up to 91 days, the kubernetes.io
@@ -41,6 +46,7 @@ const (
 
 var podCertificateKeyTypes = []string{"RSA3072", "RSA4096", "ECDSAP256", "ECDSAP384", "ECDSAP521", "ED25519"}
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateProjectedVolumeSource
 func validateProjectedVolume(projected *corev1.ProjectedVolumeSource, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	allErrs := validateVolumeFileMode(projected.DefaultMode, fldPath.Child("defaultMode"))
 	allErrs = append(allErrs, validateVolumeFileUser(projected.DefaultUser, fldPath.Child("defaultUser"))...)
@@ -120,6 +126,7 @@ func validateProjectedVolume(projected *corev1.ProjectedVolumeSource, fldPath *f
 
 // validateServiceAccountTokenProjection reports a bad token path on the volume's path, not the
 // source's, and does not claim the path against the other sources: both as kube does.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateProjectionSources
 func validateServiceAccountTokenProjection(token *corev1.ServiceAccountTokenProjection, fldPath, volPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	var allErrs field.ErrorList
 	expPath := fldPath.Child("expirationSeconds")
@@ -153,6 +160,7 @@ type trustBundleValue struct {
 	User          *int64
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateProjectionSources
 func validateClusterTrustBundleProjection(b *corev1.ClusterTrustBundleProjection, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	switch {
@@ -209,6 +217,7 @@ func clusterTrustBundleNameErrors(name string) []string {
 // validateSignerName requires "<domain>/<path>": a domain of at least two DNS labels, a path of
 // dot-separated DNS subdomains, at most 571 bytes in all. After the first bad label of a part
 // the rest of that part is not checked.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/names.go ValidateSignerName
 func validateSignerName(signerName string, fldPath *field.Path) field.ErrorList {
 	if signerName == "" {
 		return field.ErrorList{field.Required(fldPath, "")}
@@ -248,11 +257,13 @@ func signerLabelErrors(part string, labels []string, check func(string) []string
 	return nil
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/names.go IsKubernetesSignerName
 func isKubernetesSignerName(signerName string) bool {
 	host, _, _ := strings.Cut(signerName, "/")
 	return host == "kubernetes.io" || strings.HasSuffix(host, ".kubernetes.io")
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateProjectionSources
 func validatePodCertificateProjection(c *corev1.PodCertificateProjection, fldPath *field.Path, claimPath func(p, badValue string) field.ErrorList) field.ErrorList {
 	allErrs := validateSignerName(c.SignerName, fldPath.Child("signerName"))
 	if c.UserAnnotations != nil {

@@ -24,6 +24,9 @@ import (
 	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/qos"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // ValidatePodResize validates a write to pods/resize. The strategy has already reduced the write
 // to container resources and resize policies (and pod-level resources), so what is checked here
 // is that the pod stays valid and that the resize is one the kubelet can apply in place: same
@@ -31,6 +34,7 @@ import (
 //
 // InPlacePodVerticalScalingInitContainers is on (locked) in v1.37, so every init container may be
 // resized, not only sidecars.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidatePodResize
 func ValidatePodResize(newPod, oldPod *corev1.Pod, opts PodValidationOptions) field.ErrorList {
 	metaPath := field.NewPath("metadata")
 	allErrs := validatePodObjectMetaUpdate(&newPod.ObjectMeta, &oldPod.ObjectMeta, metaPath)
@@ -145,6 +149,7 @@ func hasPodLevelResources(pod *corev1.Pod) bool {
 
 // validatePodLevelResourcesResize checks a change of spec.resources and undoes the permitted
 // part of it (cpu and memory) in munged.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validatePodLevelResourcesResize
 func validatePodLevelResourcesResize(newPod, oldPod *corev1.Pod, munged *corev1.PodSpec, specPath *field.Path) field.ErrorList {
 	resourcesPath := specPath.Child("resources")
 	if oldPod.Spec.Resources != nil && newPod.Spec.Resources == nil {
@@ -218,6 +223,7 @@ func listWithOldCPUMemory(list, old corev1.ResourceList) corev1.ResourceList {
 
 // validateResizeContainerOrder forbids adding, removing, renaming and reordering containers,
 // which the kubelet cannot do to a running pod.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validatePodResizeContainerOrdering
 func validateResizeContainerOrder(newPod, oldPod *corev1.Pod, specPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	check := func(newContainers, oldContainers []corev1.Container, name string) {
@@ -250,6 +256,7 @@ func validateResourcesNotRemoved(newReq, oldReq *corev1.ResourceRequirements, fl
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go resourcesRemoved
 func resourcesRemoved(list, old corev1.ResourceList) bool {
 	if len(old) > len(list) {
 		return true

@@ -31,12 +31,12 @@ import (
 func burstablePod() *corev1.Pod {
 	p := basePod()
 	p.Spec.Containers[0].Resources = corev1.ResourceRequirements{
-		Requests: resources("cpu", "100m", "memory", "64Mi"),
-		Limits:   resources("cpu", "200m", "memory", "128Mi"),
+		Requests: ctrQuantities("cpu", "100m", "memory", "64Mi"),
+		Limits:   ctrQuantities("cpu", "200m", "memory", "128Mi"),
 	}
 	initC := p.Spec.Containers[0]
 	initC.Name = "init"
-	initC.Resources = corev1.ResourceRequirements{Requests: resources("cpu", "100m")}
+	initC.Resources = corev1.ResourceRequirements{Requests: ctrQuantities("cpu", "100m")}
 	sidecar := initC
 	sidecar.Name = "sidecar"
 	sidecar.RestartPolicy = ptr.To(corev1.ContainerRestartPolicyAlways)
@@ -47,7 +47,7 @@ func burstablePod() *corev1.Pod {
 
 func withPodLevelResources() *corev1.Pod {
 	p := burstablePod()
-	p.Spec.Resources = &corev1.ResourceRequirements{Requests: resources("cpu", "1", "memory", "1Gi"), Limits: resources("cpu", "2")}
+	p.Spec.Resources = &corev1.ResourceRequirements{Requests: ctrQuantities("cpu", "1", "memory", "1Gi"), Limits: ctrQuantities("cpu", "2")}
 	return p
 }
 
@@ -74,8 +74,8 @@ func TestValidatePodResize(t *testing.T) {
 	}{
 		{name: "unchanged", old: burstablePod, update: func(p *corev1.Pod) {}},
 		{name: "cpu and memory changed", old: burstablePod, update: func(p *corev1.Pod) {
-			p.Spec.Containers[0].Resources.Requests = resources("cpu", "150m", "memory", "100Mi")
-			p.Spec.Containers[0].Resources.Limits = resources("cpu", "300m", "memory", "100Mi")
+			p.Spec.Containers[0].Resources.Requests = ctrQuantities("cpu", "150m", "memory", "100Mi")
+			p.Spec.Containers[0].Resources.Limits = ctrQuantities("cpu", "300m", "memory", "100Mi")
 		}},
 		// The strategy takes resize policies from the write, but kube's validation then refuses
 		// any change of them.
@@ -86,9 +86,9 @@ func TestValidatePodResize(t *testing.T) {
 			p.Spec.InitContainers[0].Resources.Requests["memory"] = resource.MustParse("10Mi")
 		}},
 		{name: "QoS class would change: the recorded class is shown", old: burstablePod, update: func(p *corev1.Pod) {
-			p.Spec.Containers[0].Resources.Requests = resources("cpu", "200m", "memory", "128Mi")
+			p.Spec.Containers[0].Resources.Requests = ctrQuantities("cpu", "200m", "memory", "128Mi")
 			for i := range p.Spec.InitContainers {
-				p.Spec.InitContainers[i].Resources = corev1.ResourceRequirements{Requests: resources("cpu", "1", "memory", "1Mi"), Limits: resources("cpu", "1", "memory", "1Mi")}
+				p.Spec.InitContainers[i].Resources = corev1.ResourceRequirements{Requests: ctrQuantities("cpu", "1", "memory", "1Mi"), Limits: ctrQuantities("cpu", "1", "memory", "1Mi")}
 			}
 		}, want: field.ErrorList{field.Invalid(specPath, corev1.PodQOSBurstable, "Pod QOS Class may not change as a result of resizing")}},
 		{name: "other resource changed", old: burstablePod, update: func(p *corev1.Pod) {
@@ -111,7 +111,7 @@ func TestValidatePodResize(t *testing.T) {
 			p.Spec.InitContainers[0].Resources.Requests = nil
 		}, want: field.ErrorList{field.Forbidden(specPath.Child("initContainers").Index(0).Child("resources", "requests"), "resource requests cannot be removed")}},
 		{name: "init container: other resource changed", old: burstablePod, update: func(p *corev1.Pod) {
-			p.Spec.InitContainers[1].Resources.Limits = resources("ephemeral-storage", "1Gi")
+			p.Spec.InitContainers[1].Resources.Limits = ctrQuantities("ephemeral-storage", "1Gi")
 		}, want: field.ErrorList{field.Forbidden(specPath.Child("initContainers").Index(1), "only cpu and memory resources for init or sidecar containers are mutable")}},
 		{name: "init container with RestartContainer policy resized", old: func() *corev1.Pod {
 			p := burstablePod()
@@ -175,15 +175,15 @@ func TestValidatePodResize(t *testing.T) {
 		}},
 
 		{name: "pod-level cpu and memory changed", old: withPodLevelResources, update: func(p *corev1.Pod) {
-			p.Spec.Resources.Requests = resources("cpu", "1500m", "memory", "2Gi")
+			p.Spec.Resources.Requests = ctrQuantities("cpu", "1500m", "memory", "2Gi")
 		}},
 		{name: "pod-level resources set where there were none", old: burstablePod, update: func(p *corev1.Pod) {
-			p.Spec.Resources = &corev1.ResourceRequirements{Requests: resources("cpu", "1")}
+			p.Spec.Resources = &corev1.ResourceRequirements{Requests: ctrQuantities("cpu", "1")}
 		}},
 		{name: "pod-level resources removed", old: withPodLevelResources, update: func(p *corev1.Pod) { p.Spec.Resources = nil },
 			want: field.ErrorList{field.Forbidden(specPath.Child("resources"), "pod-level resources cannot be removed")}},
 		{name: "pod-level request and limit removed", old: withPodLevelResources, update: func(p *corev1.Pod) {
-			p.Spec.Resources.Requests = resources("cpu", "1")
+			p.Spec.Resources.Requests = ctrQuantities("cpu", "1")
 			p.Spec.Resources.Limits = nil
 		}, want: field.ErrorList{
 			field.Forbidden(specPath.Child("resources", "requests"), "pod-level resource requests cannot be removed"),

@@ -28,8 +28,14 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
+// File ported from:
+//   k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go
+//   k8s.io/kubernetes@v1.37.2 pkg/apis/core/helper/helpers.go
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // validateContainerResourceRequirements validates a container's resources (and, with only
 // limits, the pod overhead, which kube checks by the same rules).
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateContainerResourceRequirements
 func validateContainerResourceRequirements(requirements *corev1.ResourceRequirements, podClaimNames sets.Set[string], fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	return validateResourceRequirementsWith(requirements, validateContainerResourceName, podClaimNames, fldPath, opts)
 }
@@ -38,6 +44,7 @@ func validateContainerResourceRequirements(requirements *corev1.ResourceRequirem
 // resources; only the check of which resource names are allowed differs between them.
 // kube walks the maps in Go's random order, so the order of its causes varies between requests;
 // we report in sorted order to stay stable.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateResourceRequirements
 func validateResourceRequirementsWith(requirements *corev1.ResourceRequirements, nameFn func(corev1.ResourceName, *field.Path) field.ErrorList, podClaimNames sets.Set[string], fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	var allErrs field.ErrorList
 	limitsPath := fldPath.Child("limits")
@@ -102,6 +109,7 @@ func sortedResourceNames(list corev1.ResourceList) []corev1.ResourceName {
 
 // validateResourceQuantityValue validates one quantity for its resource (non-negative, integer
 // where the resource is counted in whole units).
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateResourceQuantityValue
 func validateResourceQuantityValue(name corev1.ResourceName, value resource.Quantity, fldPath *field.Path) field.ErrorList {
 	allErrs := validateNonnegativeQuantity(value, fldPath)
 	if isIntegerResource(name) && value.MilliValue()%1000 != 0 {
@@ -110,6 +118,7 @@ func validateResourceQuantityValue(name corev1.ResourceName, value resource.Quan
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateResourceQuantityHugePageValue
 func validateHugePagesQuantity(name corev1.ResourceName, quantity resource.Quantity, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	if opts.AllowIndivisibleHugePagesValues || hugePagesQuantityDivisible(name, quantity) {
 		return nil
@@ -129,6 +138,7 @@ func hugePagesQuantityDivisible(name corev1.ResourceName, quantity resource.Quan
 
 // validateStandardOrQualifiedResourceName accepts a qualified name that is either namespaced
 // (contains '/') or one of the resource names kube knows.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateResourceName
 func validateStandardOrQualifiedResourceName(name corev1.ResourceName, fldPath *field.Path) field.ErrorList {
 	if errs := invalidForEachValue(name, utilvalidation.IsQualifiedName(string(name)), fldPath); len(errs) > 0 {
 		return errs
@@ -141,6 +151,7 @@ func validateStandardOrQualifiedResourceName(name corev1.ResourceName, fldPath *
 
 // validateContainerResourceName narrows the known names to those a container may request, and
 // namespaced names to extended resources.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateContainerResourceName
 func validateContainerResourceName(name corev1.ResourceName, fldPath *field.Path) field.ErrorList {
 	allErrs := validateStandardOrQualifiedResourceName(name, fldPath)
 	if !strings.Contains(string(name), "/") {
@@ -154,7 +165,7 @@ func validateContainerResourceName(name corev1.ResourceName, fldPath *field.Path
 }
 
 // invalidForEachValue is invalidForEach for values that are not plain strings, so that the value
-// is rendered as kube renders that type.
+// is rendered as kube's field.Invalid renders that type.
 func invalidForEachValue(value interface{}, msgs []string, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	for _, msg := range msgs {
@@ -206,17 +217,20 @@ var countedResourceNames = sets.New[corev1.ResourceName](
 	corev1.ResourceServicesLoadBalancers,
 )
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/helper/helpers.go IsHugePageResourceName
 func isHugePagesResource(name corev1.ResourceName) bool {
 	return strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix)
 }
 
 // isNativeResource: unprefixed names live in kubernetes.io/ implicitly.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/helper/helpers.go IsNativeResource
 func isNativeResource(name corev1.ResourceName) bool {
 	return !strings.Contains(string(name), "/") || strings.Contains(string(name), corev1.ResourceDefaultNamespacePrefix)
 }
 
 // isExtendedResource: outside kubernetes.io/, not looking like a quota name, and still a
 // qualified name once quota prefixes it with "requests.".
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/helper/helpers.go IsExtendedResourceName
 func isExtendedResource(name corev1.ResourceName) bool {
 	if isNativeResource(name) || strings.HasPrefix(string(name), corev1.DefaultResourceRequestsPrefix) {
 		return false
@@ -224,18 +238,21 @@ func isExtendedResource(name corev1.ResourceName) bool {
 	return len(utilvalidation.IsQualifiedName(corev1.DefaultResourceRequestsPrefix+string(name))) == 0
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/helper/helpers.go IsIntegerResourceName
 func isIntegerResource(name corev1.ResourceName) bool {
 	return countedResourceNames.Has(name) || isExtendedResource(name)
 }
 
 // overcommitAllowed: requests may be below limits only for native resources other than
 // hugepages; extended resources and hugepages must be requested exactly.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/helper/helpers.go IsOvercommitAllowed
 func overcommitAllowed(name corev1.ResourceName) bool {
 	return isNativeResource(name) && !isHugePagesResource(name)
 }
 
 // validateResourceClaimReferences checks resources.claims: each names a pod resource claim, and
 // no claim (or request of a claim) is referenced twice, a whole claim covering its requests.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateResourceClaimNames
 func validateResourceClaimReferences(claims []corev1.ResourceClaim, podClaimNames sets.Set[string], fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	seen := sets.New[string]()

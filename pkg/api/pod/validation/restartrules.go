@@ -22,6 +22,9 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 const (
 	maxContainerRestartRules = 20
 	maxRestartRuleExitCodes  = 255
@@ -41,6 +44,7 @@ var (
 
 // validateContainerRestartPolicy validates a container's restartPolicy and restartPolicyRules
 // (regular, init and sidecar containers alike). Rules need a policy to fall back on.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateContainerRestartPolicy
 func validateContainerRestartPolicy(policy *corev1.ContainerRestartPolicy, rules []corev1.ContainerRestartRule, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	var allErrs field.ErrorList
 	policyPath := fldPath.Child("restartPolicy")
@@ -84,6 +88,7 @@ func validateContainerRestartPolicy(policy *corev1.ContainerRestartPolicy, rules
 // validateInitContainerRestartPolicy: an init container's restartPolicy Always makes it a
 // sidecar; without the restart rules feature that is the only value allowed, and restart rules
 // of a sidecar further need the RestartAllContainers feature.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateInitContainerRestartPolicy
 func validateInitContainerRestartPolicy(policy *corev1.ContainerRestartPolicy, rules []corev1.ContainerRestartRule, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	if policy == nil {
 		if len(rules) > 0 {
@@ -114,6 +119,7 @@ var (
 // validateResizePolicy validates a container's resizePolicy. kube reports a missing or unknown
 // resource name or policy on the list path, not on the entry. A pod that never restarts cannot
 // restart a container to resize it.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateResizePolicy
 func validateResizePolicy(policies []corev1.ContainerResizePolicy, fldPath *field.Path, podRestartPolicy *corev1.RestartPolicy) field.ErrorList {
 	var allErrs field.ErrorList
 	seen := sets.New[corev1.ResourceName]()

@@ -31,6 +31,9 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // The scheduling families: where a pod may run (node and pod affinity, tolerations, topology
 // spread) and what holds it back (readiness and scheduling gates).
 
@@ -41,6 +44,7 @@ const affinityWeightMsg = "must be in the range 1-100"
 const notPositiveMsg = "must be greater than zero"
 
 // validateAffinity validates spec.affinity.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateAffinity
 func validateAffinity(affinity *corev1.Affinity, opts PodValidationOptions, fldPath *field.Path) field.ErrorList {
 	if affinity == nil {
 		return nil
@@ -68,6 +72,7 @@ func validateAffinity(affinity *corev1.Affinity, opts PodValidationOptions, fldP
 
 // validateNodeSelector validates a required node selector: at least one term, each a list of
 // label requirements and node field requirements.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateNodeSelector
 func validateNodeSelector(selector *corev1.NodeSelector, allowInvalidLabelValue bool, fldPath *field.Path) field.ErrorList {
 	termsPath := fldPath.Child("nodeSelectorTerms")
 	if len(selector.NodeSelectorTerms) == 0 {
@@ -80,6 +85,7 @@ func validateNodeSelector(selector *corev1.NodeSelector, allowInvalidLabelValue 
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateNodeSelectorTerm
 func validateNodeSelectorTerm(term corev1.NodeSelectorTerm, allowInvalidLabelValue bool, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	for i, req := range term.MatchExpressions {
@@ -91,6 +97,7 @@ func validateNodeSelectorTerm(term corev1.NodeSelectorTerm, allowInvalidLabelVal
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateNodeSelectorRequirement
 func validateNodeLabelRequirement(req corev1.NodeSelectorRequirement, allowInvalidLabelValue bool, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	valuesPath := fldPath.Child("values")
@@ -121,6 +128,7 @@ func validateNodeLabelRequirement(req corev1.NodeSelectorRequirement, allowInval
 
 // validateNodeFieldRequirement validates a matchFields entry. metadata.name is the only node
 // field a selector may name, and it compares against exactly one node name.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateNodeFieldSelectorRequirement
 func validateNodeFieldRequirement(req corev1.NodeSelectorRequirement, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	switch req.Operator {
@@ -143,6 +151,7 @@ func validateNodeFieldRequirement(req corev1.NodeSelectorRequirement, fldPath *f
 
 // validatePreferredSchedulingTerms validates preferred node affinity. Label values are never
 // checked there: a preference that matches no node is harmless.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidatePreferredSchedulingTerms
 func validatePreferredSchedulingTerms(terms []corev1.PreferredSchedulingTerm, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	for i, term := range terms {
@@ -156,6 +165,7 @@ func validatePreferredSchedulingTerms(terms []corev1.PreferredSchedulingTerm, fl
 
 // validateInterPodTerms validates the required and preferred terms of podAffinity or
 // podAntiAffinity, which share one shape.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validatePodAffinityTerms
 func validateInterPodTerms(required []corev1.PodAffinityTerm, preferred []corev1.WeightedPodAffinityTerm, allowInvalidLabelValue bool, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	requiredPath := fldPath.Child("requiredDuringSchedulingIgnoredDuringExecution")
@@ -172,6 +182,7 @@ func validateInterPodTerms(required []corev1.PodAffinityTerm, preferred []corev1
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validatePodAffinityTerm
 func validatePodAffinityTerm(term corev1.PodAffinityTerm, allowInvalidLabelValue bool, fldPath *field.Path) field.ErrorList {
 	selectorOpts := metav1validation.LabelSelectorValidationOptions{AllowInvalidLabelValueInSelector: allowInvalidLabelValue}
 	allErrs := metav1validation.ValidateLabelSelector(term.LabelSelector, selectorOpts, fldPath.Child("labelSelector"))
@@ -193,6 +204,7 @@ func validatePodAffinityTerm(term corev1.PodAffinityTerm, allowInvalidLabelValue
 // the pod's values for those keys into labelSelector.matchExpressions. A key merged once is
 // fine; a key the selector already named (in matchLabels or another expression) is a
 // duplicate. With a nil fldPath it serves as the predicate for ratcheting an old pod.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateMatchLabelKeysAndMismatchLabelKeys
 func validateMatchLabelKeysAndMismatchLabelKeys(fldPath *field.Path, matchLabelKeys, mismatchLabelKeys []string, selector *metav1.LabelSelector) field.ErrorList {
 	allErrs := validateLabelKeyList(matchLabelKeys, selector, fldPath.Child("matchLabelKeys"))
 	allErrs = append(allErrs, validateLabelKeyList(mismatchLabelKeys, selector, fldPath.Child("mismatchLabelKeys"))...)
@@ -221,6 +233,7 @@ func validateMatchLabelKeysAndMismatchLabelKeys(fldPath *field.Path, matchLabelK
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateLabelKeys
 func validateLabelKeyList(keys []string, selector *metav1.LabelSelector, fldPath *field.Path) field.ErrorList {
 	if len(keys) == 0 {
 		return nil
@@ -239,6 +252,7 @@ func validateLabelKeyList(keys []string, selector *metav1.LabelSelector, fldPath
 // matchLabelKeys key may not appear in the selector at all. It applies only to updates of pods
 // stored when that rule held and which break the current one. With a nil fldPath it serves as
 // a predicate.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateMatchLabelKeysInTopologySpread
 func validateLegacyMatchLabelKeysInTopologySpread(fldPath *field.Path, matchLabelKeys []string, selector *metav1.LabelSelector) field.ErrorList {
 	if len(matchLabelKeys) == 0 {
 		return nil
@@ -263,6 +277,7 @@ func validateLegacyMatchLabelKeysInTopologySpread(fldPath *field.Path, matchLabe
 }
 
 // validateTolerations validates tolerations, of spec.tolerations or of the legacy annotation.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateTolerations
 func validateTolerations(tolerations []corev1.Toleration, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	var allErrs field.ErrorList
 	for i, t := range tolerations {
@@ -318,6 +333,7 @@ func validateTolerations(tolerations []corev1.Toleration, fldPath *field.Path, o
 }
 
 // validateTopologySpreadConstraints validates spec.topologySpreadConstraints.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateTopologySpreadConstraints
 func validateTopologySpreadConstraints(constraints []corev1.TopologySpreadConstraint, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	var allErrs field.ErrorList
 	for i, c := range constraints {
@@ -369,6 +385,7 @@ func validateTopologySpreadConstraints(constraints []corev1.TopologySpreadConstr
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateNodeInclusionPolicy
 func validateNodeInclusionPolicy(policy *corev1.NodeInclusionPolicy, fldPath *field.Path) field.ErrorList {
 	if policy == nil {
 		return nil
@@ -382,6 +399,7 @@ func validateNodeInclusionPolicy(policy *corev1.NodeInclusionPolicy, fldPath *fi
 }
 
 // validateReadinessGates validates spec.readinessGates.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateReadinessGates
 func validateReadinessGates(gates []corev1.PodReadinessGate, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	for i, gate := range gates {
@@ -391,6 +409,7 @@ func validateReadinessGates(gates []corev1.PodReadinessGate, fldPath *field.Path
 }
 
 // validateSchedulingGates validates spec.schedulingGates.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateSchedulingGates
 func validateSchedulingGates(gates []corev1.PodSchedulingGate, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	seen := sets.New[string]()

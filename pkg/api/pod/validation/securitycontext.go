@@ -28,14 +28,16 @@ import (
 	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/component-helpers/node/util/sysctl"
-
-	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/validation/internal/core"
 )
+
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
 
 // The security profile checks are shared by the pod and the container security contexts.
 
 // validatePodSpecSecurityContext validates spec.securityContext and the sysctls' agreement with
 // the host namespaces the pod shares.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validatePodSpecSecurityContext
 func validatePodSpecSecurityContext(securityContext *corev1.PodSecurityContext, spec *corev1.PodSpec, specPath, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	if securityContext == nil {
 		return nil
@@ -82,6 +84,7 @@ func invalidForEachInt(value int64, msgs []string, fldPath *field.Path) field.Er
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateSELinuxChangePolicy
 func validateSELinuxChangePolicy(policy corev1.PodSELinuxChangePolicy, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	if opts.AllowOnlyRecursiveSELinuxChangePolicy {
 		if policy != corev1.SELinuxChangePolicyRecursive {
@@ -103,6 +106,7 @@ const sysctlMaxLength = 253
 // error message.
 var sysctlNamePattern = regexp.MustCompile(`^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$`)
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateSysctls
 func validateSysctls(sysctls []corev1.Sysctl, spec *corev1.PodSpec, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	var allErrs field.ErrorList
 	seen := sets.New[string]()
@@ -132,6 +136,7 @@ func validateSysctls(sysctls []corev1.Sysctl, spec *corev1.PodSpec, fldPath *fie
 }
 
 // validateSeccompProfileField validates a seccompProfile of the pod or of a container.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateSeccompProfileField
 func validateSeccompProfileField(sp *corev1.SeccompProfile, fldPath *field.Path) field.ErrorList {
 	if sp == nil {
 		return nil
@@ -151,9 +156,7 @@ func validateSeccompProfileField(sp *corev1.SeccompProfile, fldPath *field.Path)
 	case sp.Type == corev1.SeccompProfileTypeLocalhost:
 		allErrs = append(allErrs, validateSeccompLocalPath(*sp.LocalhostProfile, fldPath.Child("localhostProfile"))...)
 	case sp.LocalhostProfile != nil:
-		// kube shows the whole profile in its internal rendering.
-		shown := &core.SeccompProfile{Type: string(sp.Type), LocalhostProfile: sp.LocalhostProfile}
-		allErrs = append(allErrs, field.Invalid(fldPath.Child("localhostProfile"), shown, "can only be set when seccomp type is Localhost"))
+		allErrs = append(allErrs, field.Invalid(fldPath.Child("localhostProfile"), sp, "can only be set when seccomp type is Localhost"))
 	}
 	return allErrs
 }
@@ -178,6 +181,7 @@ func validateSeccompLocalPath(p string, fldPath *field.Path) field.ErrorList {
 const maxAppArmorLocalhostProfileLength = 4095
 
 // validateAppArmorProfileField validates an appArmorProfile of the pod or of a container.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateAppArmorProfileField
 func validateAppArmorProfileField(profile *corev1.AppArmorProfile, fldPath *field.Path) field.ErrorList {
 	if profile == nil {
 		return nil
@@ -230,6 +234,7 @@ var (
 )
 
 // validateWindowsSecurityContextOptions validates windowsOptions of the pod or of a container.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateWindowsSecurityContextOptions
 func validateWindowsSecurityContextOptions(windowsOptions *corev1.WindowsSecurityContextOptions, fldPath *field.Path) field.ErrorList {
 	if windowsOptions == nil {
 		return nil

@@ -141,7 +141,7 @@ func podSecurityContextCases() []podCase {
 				sc.SeccompProfile = &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault, LocalhostProfile: ptr.To("x")}
 			})),
 			want: []wantErr{invalid("spec.securityContext.seccompProfile.localhostProfile", "can only be set when seccomp type is Localhost").
-				withBody(`Invalid value: {"Type":"RuntimeDefault","LocalhostProfile":"x"}: can only be set when seccomp type is Localhost`)},
+				withBody(`Invalid value: {"type":"RuntimeDefault","localhostProfile":"x"}: can only be set when seccomp type is Localhost`)},
 		},
 		{
 			name: "AppArmor localhost without profile",

@@ -30,10 +30,16 @@ import (
 	netutils "k8s.io/utils/net"
 )
 
+// File ported from:
+//   k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go
+//   k8s.io/kubernetes@v1.37.2 pkg/apis/core/helper/helpers.go
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 const resourceStatusClaimPrefix = "claim:"
 
 // ValidatePodStatusUpdate validates a write to pods/status against the stored pod. kube checks
 // neither the phase value nor that a terminal phase stays terminal.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidatePodStatusUpdate
 func ValidatePodStatusUpdate(newPod, oldPod *corev1.Pod, opts PodValidationOptions) field.ErrorList {
 	metaPath := field.NewPath("metadata")
 	allErrs := validatePodObjectMetaUpdate(&newPod.ObjectMeta, &oldPod.ObjectMeta, metaPath)
@@ -112,6 +118,7 @@ func ValidatePodStatusUpdate(newPod, oldPod *corev1.Pod, opts PodValidationOptio
 
 // validatePodConditions requires custom condition types to be qualified names; the types kube
 // itself sets predate that rule.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validatePodConditions
 func validatePodConditions(conditions []corev1.PodCondition, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	for i, c := range conditions {
@@ -133,6 +140,7 @@ const notToNonTerminated = "may not be transitioned to non-terminated state"
 // validateContainerStateTransitions forbids a container that terminated from running again
 // unless its restart policy (of the pod, the container, or its restart rules) restarts it.
 // Paths index the stored statuses, as kube does.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateContainerStateTransition
 func validateContainerStateTransitions(newStatuses, oldStatuses []corev1.ContainerStatus, specContainers []corev1.Container, spec *corev1.PodSpec, init bool, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	var allErrs field.ErrorList
 	if opts.AllowContainerRestartPolicyRules {
@@ -254,6 +262,7 @@ func matchingRestartRule(c *corev1.Container, exitCode int32) (corev1.ContainerR
 
 // validateEphemeralContainerStateTransitions forbids an ephemeral container from running again
 // after it terminated: they are never restarted.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateEphemeralContainerStateTransition
 func validateEphemeralContainerStateTransitions(newStatuses, oldStatuses []corev1.ContainerStatus, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	for i, old := range oldStatuses {
@@ -269,6 +278,7 @@ func validateEphemeralContainerStateTransitions(newStatuses, oldStatuses []corev
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validatePodResourceClaimStatuses
 func validatePodResourceClaimStatuses(statuses []corev1.PodResourceClaimStatus, podClaims []corev1.PodResourceClaim, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	specNames := sets.New[string]()
@@ -296,6 +306,7 @@ func validatePodResourceClaimStatuses(statuses []corev1.PodResourceClaimStatus, 
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validatePodExtendedResourceClaimStatus
 func validateExtendedResourceClaimStatus(status *corev1.PodExtendedResourceClaimStatus, spec *corev1.PodSpec, fldPath *field.Path) field.ErrorList {
 	if status == nil {
 		return nil
@@ -346,6 +357,7 @@ func validateExtendedResourceClaimStatus(status *corev1.PodExtendedResourceClaim
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateNodeAllocatableResourceClaimStatus
 func validateNodeAllocatableResourceClaimStatuses(status *corev1.PodStatus, spec *corev1.PodSpec, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	for i, s := range status.NodeAllocatableResourceClaimStatuses {
@@ -402,10 +414,12 @@ func validateNodeAllocatableResourceClaimStatuses(status *corev1.PodStatus, spec
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/helper/helpers.go IsNodeAllocatableResourceName
 func isNodeAllocatableResourceName(name corev1.ResourceName) bool {
 	return name == corev1.ResourceCPU || name == corev1.ResourceMemory || strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix)
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validatePodVolumeHealth
 func validatePodVolumeHealth(health []corev1.PodVolumeHealth, spec *corev1.PodSpec, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	volumes := sets.New[string]()
@@ -449,6 +463,7 @@ func validateVolumeMountStatus(status *corev1.VolumeStatus, fldPath *field.Path)
 
 // validatePodIPs checks status.podIPs: each new address must be valid (an invalid one the stored
 // pod already had may stay), at most one per family, and podIPs[0] must be podIP.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validatePodIPs
 func validatePodIPs(newPod, oldPod *corev1.Pod) field.ErrorList {
 	fldPath := field.NewPath("status", "podIPs")
 	ips := make([]string, len(newPod.Status.PodIPs))
@@ -459,12 +474,12 @@ func validatePodIPs(newPod, oldPod *corev1.Pod) field.ErrorList {
 	for i, p := range oldPod.Status.PodIPs {
 		oldIPs[i] = p.IP
 	}
-	allErrs := validateIPList(ips, oldIPs, internalJSON{newPod.Status.PodIPs}, fldPath)
+	allErrs := validateIPList(ips, oldIPs, newPod.Status.PodIPs, fldPath)
 
 	hasPodIP, hasPodIPs := newPod.Status.PodIP != "", len(ips) > 0
 	switch {
 	case hasPodIP != hasPodIPs:
-		allErrs = append(allErrs, field.Invalid(fldPath, internalJSON{newPod.Status.PodIPs}, "podIP and podIPs must either both be set or both be unset"))
+		allErrs = append(allErrs, field.Invalid(fldPath, newPod.Status.PodIPs, "podIP and podIPs must either both be set or both be unset"))
 	case hasPodIPs && newPod.Status.PodIP != ips[0]:
 		allErrs = append(allErrs, field.Invalid(fldPath.Index(0).Child("ip"), ips[0], "must be equal to `podIP`"))
 	}
@@ -472,6 +487,7 @@ func validatePodIPs(newPod, oldPod *corev1.Pod) field.ErrorList {
 }
 
 // validateHostIPs checks status.hostIPs like podIPs, except that hostIP alone may be set.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateHostIPs
 func validateHostIPs(newPod, oldPod *corev1.Pod) field.ErrorList {
 	if len(newPod.Status.HostIPs) == 0 {
 		return nil
@@ -489,7 +505,7 @@ func validateHostIPs(newPod, oldPod *corev1.Pod) field.ErrorList {
 	for i, h := range oldPod.Status.HostIPs {
 		oldIPs[i] = h.IP
 	}
-	return append(allErrs, validateIPList(ips, oldIPs, internalJSON{newPod.Status.HostIPs}, fldPath)...)
+	return append(allErrs, validateIPList(ips, oldIPs, newPod.Status.HostIPs, fldPath)...)
 }
 
 // validateIPList validates each address (strictly, StrictIPCIDRValidation being on) unless the
@@ -513,6 +529,7 @@ func validateIPList(ips, oldIPs []string, badList any, fldPath *field.Path) fiel
 
 // validateContainerStatusUsers checks the identity the runtime reports for a container. The
 // uid may be any Linux uid_t, wider than what a spec may ask for.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateContainerStatusUsers
 func validateContainerStatusUsers(statuses []corev1.ContainerStatus, podOS *corev1.PodOS, fldPath *field.Path) field.ErrorList {
 	osName := corev1.Linux
 	if podOS != nil {
@@ -548,6 +565,7 @@ func validateContainerStatusUsers(statuses []corev1.ContainerStatus, podOS *core
 // validateAllocatedResourcesStatus checks the health a container status reports for its
 // resources: each entry must name a resource the container requests or a claim it uses, and
 // resource IDs must be unique within an entry.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateContainerStatusAllocatedResourcesStatus
 func validateAllocatedResourcesStatus(statuses []corev1.ContainerStatus, containers []corev1.Container, podStatus *corev1.PodStatus, fldPath *field.Path) field.ErrorList {
 	healthValues := sets.New(corev1.ResourceHealthStatusHealthy, corev1.ResourceHealthStatusUnhealthy, corev1.ResourceHealthStatusUnknown)
 	var allErrs field.ErrorList
@@ -618,6 +636,7 @@ func allocatedResourceNameError(name corev1.ResourceName, c *corev1.Container, e
 // matchesExtendedResourceClaim reports whether name is "claim:<claim>/<request>" for the claim
 // kube created for the container's extended resources and a request mapped to a resource the
 // container asks a non-zero amount of.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go matchesExtendedResourceClaimStatus
 func matchesExtendedResourceClaim(name string, c *corev1.Container, ext *corev1.PodExtendedResourceClaimStatus) bool {
 	if ext == nil {
 		return false

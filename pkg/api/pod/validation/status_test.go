@@ -335,7 +335,7 @@ func TestValidatePodStatusIPs(t *testing.T) {
 		{name: "dual stack", newPod: ips{"10.0.0.1", []string{"10.0.0.1", "fd00::1"}}, newHost: ips{"fd00::2", []string{"fd00::2", "192.168.0.1"}}},
 		{name: "hostIP alone is not checked", newHost: ips{"1.2.3.4", nil}},
 		{name: "two of one family", newPod: ips{"1.2.3.4", []string{"1.2.3.4", "5.6.7.8"}}, want: field.ErrorList{
-			field.Invalid(podIPs, json.RawMessage(`[{"IP":"1.2.3.4"},{"IP":"5.6.7.8"}]`), "may specify no more than one IP for each IP family"),
+			field.Invalid(podIPs, json.RawMessage(`[{"ip":"1.2.3.4"},{"ip":"5.6.7.8"}]`), "may specify no more than one IP for each IP family"),
 		}},
 		{name: "leading zeros", newPod: ips{"1.2.3.04", []string{"1.2.3.04"}}, want: field.ErrorList{
 			field.Invalid(podIPs.Index(0), "1.2.3.04", "must not have leading 0s"),
@@ -345,10 +345,10 @@ func TestValidatePodStatusIPs(t *testing.T) {
 		{name: "not an IP, in a pair", newPod: ips{"garbage", []string{"garbage", "::1"}}, want: field.ErrorList{
 			field.Invalid(podIPs.Index(0), "garbage", "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"),
 			field.InternalError(podIPs, fmt.Errorf("failed to check for dual stack with error:invalid IP[0]: garbage")),
-			field.Invalid(podIPs, json.RawMessage(`[{"IP":"garbage"},{"IP":"::1"}]`), "may specify no more than one IP for each IP family"),
+			field.Invalid(podIPs, json.RawMessage(`[{"ip":"garbage"},{"ip":"::1"}]`), "may specify no more than one IP for each IP family"),
 		}},
 		{name: "podIPs without podIP", newPod: ips{"", []string{"1.2.3.4"}}, want: field.ErrorList{
-			field.Invalid(podIPs, json.RawMessage(`[{"IP":"1.2.3.4"}]`), "podIP and podIPs must either both be set or both be unset"),
+			field.Invalid(podIPs, json.RawMessage(`[{"ip":"1.2.3.4"}]`), "podIP and podIPs must either both be set or both be unset"),
 		}},
 		{name: "podIP without podIPs", newPod: ips{"1.2.3.4", nil}, want: field.ErrorList{
 			field.Invalid(podIPs, json.RawMessage(`null`), "podIP and podIPs must either both be set or both be unset"),
@@ -361,7 +361,7 @@ func TestValidatePodStatusIPs(t *testing.T) {
 		}},
 		{name: "three host IPs", newHost: ips{"1.2.3.4", []string{"1.2.3.4", "::ffff:1.2.3.4", "fd00::1"}}, want: field.ErrorList{
 			field.Invalid(hostIPs.Index(1), "::ffff:1.2.3.4", "must not be an IPv4-mapped IPv6 address"),
-			field.Invalid(hostIPs, json.RawMessage(`[{"IP":"1.2.3.4"},{"IP":"::ffff:1.2.3.4"},{"IP":"fd00::1"}]`), "may specify no more than one IP for each IP family"),
+			field.Invalid(hostIPs, json.RawMessage(`[{"ip":"1.2.3.4"},{"ip":"::ffff:1.2.3.4"},{"ip":"fd00::1"}]`), "may specify no more than one IP for each IP family"),
 		}},
 	}
 	setIPs := func(p *corev1.Pod, pod, host ips) {
@@ -388,7 +388,7 @@ func TestValidatePodStatusIPs(t *testing.T) {
 // TestContainerStateTransitionsWithoutRestartRules covers the rules kube applies when the
 // ContainerRestartRules gate is off: only pod restart policies and sidecars count.
 func TestContainerStateTransitionsWithoutRestartRules(t *testing.T) {
-	gates := defaultGates
+	gates := currentGates()
 	gates.ContainerRestartRules = false
 	path := field.NewPath("status", "initContainerStatuses")
 	spec := basePod().Spec

@@ -26,10 +26,14 @@ import (
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	apimachineryvalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/diff"
 	"k8s.io/apimachinery/pkg/util/sets"
 	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
+
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
 
 // updatablePodSpecFields is how kube names, in its forbidden-update error, what may change.
 const updatablePodSpecFields = "`spec.containers[*].image`," +
@@ -40,6 +44,7 @@ const updatablePodSpecFields = "`spec.containers[*].image`," +
 
 // ValidatePodUpdate validates a write to the main pods endpoint against the stored pod: the
 // new pod must be valid, and only the fields kube lets change may change.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidatePodUpdate
 func ValidatePodUpdate(newPod, oldPod *corev1.Pod, opts PodValidationOptions) field.ErrorList {
 	metaPath := field.NewPath("metadata")
 	specPath := field.NewPath("spec")
@@ -124,14 +129,15 @@ func ValidatePodUpdate(newPod, oldPod *corev1.Pod, opts PodValidationOptions) fi
 	}
 
 	if !apiequality.Semantic.DeepEqual(*munged, oldPod.Spec) {
-		detail := fmt.Sprintf("pod updates may not change fields other than %s\n%v", updatablePodSpecFields, internalDiff(oldPod.Spec, *munged))
+		detail := fmt.Sprintf("pod updates may not change fields other than %s\n%v", updatablePodSpecFields, diff.Diff(oldPod.Spec, *munged))
 		allErrs = append(allErrs, field.Forbidden(specPath, detail))
 	}
 	return allErrs
 }
 
 // withOldImages returns containers with each image replaced by the stored one at the same index;
-// a list without containers becomes nil, as kube rebuilds the list by appending.
+// a list without containers becomes nil, as ValidatePodUpdate (k8s.io/kubernetes@v1.37.2
+// pkg/apis/core/validation/validation.go) rebuilds the list by appending.
 func withOldImages(containers, old []corev1.Container) []corev1.Container {
 	var out []corev1.Container
 	for i, c := range containers {
@@ -143,6 +149,7 @@ func withOldImages(containers, old []corev1.Container) []corev1.Container {
 
 // validatePodObjectMetaUpdate is the generic metadata update check plus kube's finalizer name
 // rule.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateObjectMetaUpdate
 func validatePodObjectMetaUpdate(newMeta, oldMeta *metav1.ObjectMeta, fldPath *field.Path) field.ErrorList {
 	allErrs := apimachineryvalidation.ValidateObjectMetaUpdate(newMeta, oldMeta, fldPath)
 	for i, f := range newMeta.Finalizers {
@@ -152,6 +159,7 @@ func validatePodObjectMetaUpdate(newMeta, oldMeta *metav1.ObjectMeta, fldPath *f
 }
 
 // validateKubeFinalizerName rejects an unqualified finalizer that is not one kube defines.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateKubeFinalizerName
 func validateKubeFinalizerName(name string, fldPath *field.Path) field.ErrorList {
 	if strings.Contains(name, "/") {
 		return nil
@@ -165,6 +173,7 @@ func validateKubeFinalizerName(name string, fldPath *field.Path) field.ErrorList
 
 // ValidatePodSpecificAnnotationUpdates forbids adding, changing or removing the annotations
 // whose meaning is fixed when the pod is created, then validates the new annotations.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidatePodSpecificAnnotationUpdates
 func ValidatePodSpecificAnnotationUpdates(newPod, oldPod *corev1.Pod, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	// kube walks the maps in random order; sorted keys give one of its orders, every time.
 	var allErrs field.ErrorList
@@ -196,6 +205,7 @@ func ValidatePodSpecificAnnotationUpdates(newPod, oldPod *corev1.Pod, fldPath *f
 
 // validateContainerImageUpdates checks the images of containers that may be updated in place;
 // ok is false when containers were added or removed.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateContainerUpdates
 func validateContainerImageUpdates(newContainers, oldContainers []corev1.Container, fldPath *field.Path) (allErrs field.ErrorList, ok bool) {
 	if len(newContainers) != len(oldContainers) {
 		return field.ErrorList{field.Forbidden(fldPath, "pod updates may not add or remove containers")}, false
@@ -214,6 +224,7 @@ func validateContainerImageUpdates(newContainers, oldContainers []corev1.Contain
 
 // validateOnlyAddedTolerations lets tolerations be added, and existing ones change only their
 // tolerationSeconds.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateOnlyAddedTolerations
 func validateOnlyAddedTolerations(newTolerations, oldTolerations []corev1.Toleration, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	for _, old := range oldTolerations {
 		found := false
@@ -234,6 +245,7 @@ func validateOnlyAddedTolerations(newTolerations, oldTolerations []corev1.Tolera
 
 // validateOnlyRemovedSchedulingGates rejects every gate the stored pod did not have. kube reports
 // them in map order; we report them in list order.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateOnlyDeletedSchedulingGates
 func validateOnlyRemovedSchedulingGates(newGates, oldGates []corev1.PodSchedulingGate, fldPath *field.Path) field.ErrorList {
 	old := make(map[string]bool, len(oldGates))
 	for _, g := range oldGates {
@@ -254,6 +266,7 @@ func validateOnlyRemovedSchedulingGates(newGates, oldGates []corev1.PodSchedulin
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateNodeSelectorMutation
 func validateNodeSelectorOnlyAdded(newSelector, oldSelector map[string]string, fldPath *field.Path) field.ErrorList {
 	for k, v := range oldSelector {
 		if nv, ok := newSelector[k]; !ok || nv != v {
@@ -265,6 +278,7 @@ func validateNodeSelectorOnlyAdded(newSelector, oldSelector map[string]string, f
 
 // validateNodeAffinityOnlyNarrowed lets a gated pod set required node affinity when it had none,
 // and otherwise only append expressions or fields to its existing terms. Preferred terms are free.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateNodeAffinityMutation
 func validateNodeAffinityOnlyNarrowed(newAffinity, oldAffinity *corev1.NodeAffinity, fldPath *field.Path) field.ErrorList {
 	if oldAffinity == nil || oldAffinity.RequiredDuringSchedulingIgnoredDuringExecution == nil {
 		return nil
@@ -276,17 +290,18 @@ func validateNodeAffinityOnlyNarrowed(newAffinity, oldAffinity *corev1.NodeAffin
 		newTerms = newAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms
 	}
 	if len(oldTerms) > 0 && len(oldTerms) != len(newTerms) {
-		return field.ErrorList{field.Invalid(termsPath, internalJSON{newTerms}, "no additions/deletions to non-empty NodeSelectorTerms list are allowed")}
+		return field.ErrorList{field.Invalid(termsPath, newTerms, "no additions/deletions to non-empty NodeSelectorTerms list are allowed")}
 	}
 	var allErrs field.ErrorList
 	for i := range oldTerms {
 		if !termOnlyAppended(newTerms[i], oldTerms[i]) {
-			allErrs = append(allErrs, field.Invalid(termsPath.Index(i), internalJSON{newTerms[i]}, "only additions are allowed (no mutations or deletions)"))
+			allErrs = append(allErrs, field.Invalid(termsPath.Index(i), newTerms[i], "only additions are allowed (no mutations or deletions)"))
 		}
 	}
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateNodeSelectorTermHasOnlyAdditions
 func termOnlyAppended(newTerm, oldTerm corev1.NodeSelectorTerm) bool {
 	// An empty term matches nothing; narrowing it would widen what the pod may run on.
 	if len(oldTerm.MatchExpressions) == 0 && len(oldTerm.MatchFields) == 0 {

@@ -24,9 +24,13 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // validateVolumeMounts validates a container's volumeMounts against the pod's volumes (by name)
 // and the container's own volumeDevices. kube reports subPath, subPathExpr, mountPropagation and
 // recursiveReadOnly problems on the list path, without the entry index; we keep those paths.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateVolumeMounts
 func validateVolumeMounts(mounts []corev1.VolumeMount, devices []corev1.VolumeDevice, volumes map[string]corev1.VolumeSource, container *corev1.Container, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	devicePaths := make(map[string]string, len(devices))
@@ -91,6 +95,7 @@ func hasMapValue(m map[string]string, value string) bool {
 }
 
 // checkRelativeWithoutBacksteps requires a relative path without ".." elements.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validatePathNoBacksteps
 func checkRelativeWithoutBacksteps(targetPath string, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if path.IsAbs(targetPath) {
@@ -107,6 +112,7 @@ var mountPropagationModes = sets.New(
 
 // validateMountPropagationMode: Bidirectional propagates mounts back to the host, which only a
 // privileged container may do.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateMountPropagation
 func validateMountPropagationMode(mode corev1.MountPropagationMode, container *corev1.Container, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if !mountPropagationModes.Has(mode) {
@@ -128,6 +134,7 @@ var recursiveReadOnlyModes = sets.New(
 
 // validateRecursiveReadOnly: a recursive read-only mount must itself be read-only and must not
 // propagate mounts.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateMountRecursiveReadOnly
 func validateRecursiveReadOnly(mnt corev1.VolumeMount, fldPath *field.Path) field.ErrorList {
 	if mnt.RecursiveReadOnly == nil {
 		return nil
@@ -156,6 +163,7 @@ var bindMountOptions = sets.New(
 
 // validateMountBindOptions checks bindMountOptions, which the strategy drops while the
 // VolumeBindMountOptions gate is off; kept so the rule holds once it is on.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateBindMountOptions
 func validateMountBindOptions(options []string, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	seen := sets.New[string]()
@@ -173,6 +181,7 @@ func validateMountBindOptions(options []string, fldPath *field.Path) field.Error
 
 // validateVolumeDevices validates a container's volumeDevices: block devices come only from
 // PVC-backed volumes (a claim or a generic ephemeral volume) and must not clash with mounts.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateVolumeDevices
 func validateVolumeDevices(devices []corev1.VolumeDevice, mounts []corev1.VolumeMount, volumes map[string]corev1.VolumeSource, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	mountPaths := make(map[string]string, len(mounts))

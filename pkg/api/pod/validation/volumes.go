@@ -27,6 +27,9 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // Texts clients see in volume errors; kube words them so, including the 1..255 range it reports
 // for disk partitions although it accepts 0.
 var (
@@ -44,6 +47,7 @@ var (
 // not found too, as kube does. Two things do not exclude a volume: a claimName that names the
 // claim of one of the pod's ephemeral volumes, and a duplicate of a name whose first holder was
 // itself invalid (that name was never recorded, so the later one is not a duplicate).
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateVolumes
 func validateVolumes(volumes []corev1.Volume, podMeta *metav1.ObjectMeta, fldPath *field.Path, opts PodValidationOptions) (map[string]corev1.VolumeSource, field.ErrorList) {
 	var allErrs field.ErrorList
 
@@ -102,6 +106,7 @@ type volumeSourceKind struct {
 // validateVolumeSource checks that exactly one source is set and validates the first one. The
 // field paths are kube's, slips included: cephFS/cephfs, downwarAPI, gcePersistentDisk's
 // checks under persistentDisk.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateVolumeSource
 func validateVolumeSource(src *corev1.VolumeSource, fldPath *field.Path, volName string, podMeta *metav1.ObjectMeta, opts PodValidationOptions) field.ErrorList {
 	kinds := []volumeSourceKind{
 		{name: "emptyDir", set: src.EmptyDir != nil, validate: func() field.ErrorList {
@@ -222,6 +227,7 @@ func validateVolumeSource(src *corev1.VolumeSource, fldPath *field.Path, volName
 }
 
 // volumePathWithoutBacksteps rejects a path with a ".." element, once however many it has.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validatePathNoBacksteps
 func volumePathWithoutBacksteps(p string, fldPath *field.Path) field.ErrorList {
 	for _, elem := range strings.Split(p, "/") {
 		if elem == ".." {
@@ -232,6 +238,7 @@ func volumePathWithoutBacksteps(p string, fldPath *field.Path) field.ErrorList {
 }
 
 // volumeRelativePath requires a relative path that stays below its base.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateLocalDescendingPath
 func volumeRelativePath(p string, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if path.IsAbs(p) {

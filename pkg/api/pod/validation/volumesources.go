@@ -27,6 +27,9 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // The volume sources a pod commonly uses; the legacy in-tree drivers are in intree.go, projected
 // volumes in projected.go and ephemeral ones in ephemeral.go.
 
@@ -53,6 +56,7 @@ var hostPathTypes = []corev1.HostPathType{
 	corev1.HostPathSocket,
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateHostPathVolumeSource
 func validateHostPathVolume(hostPath *corev1.HostPathVolumeSource, fldPath *field.Path) field.ErrorList {
 	if hostPath.Path == "" {
 		return field.ErrorList{field.Required(fldPath.Child("path"), "")}
@@ -64,6 +68,7 @@ func validateHostPathVolume(hostPath *corev1.HostPathVolumeSource, fldPath *fiel
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateSecretVolumeSource
 func validateSecretVolume(secret *corev1.SecretVolumeSource, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if secret.SecretName == "" {
@@ -77,6 +82,7 @@ func validateSecretVolume(secret *corev1.SecretVolumeSource, fldPath *field.Path
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateConfigMapVolumeSource
 func validateConfigMapVolume(configMap *corev1.ConfigMapVolumeSource, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if configMap.Name == "" {
@@ -91,6 +97,7 @@ func validateConfigMapVolume(configMap *corev1.ConfigMapVolumeSource, fldPath *f
 }
 
 // validateKeyToPath checks one item of a secret or config map, in a volume or a projection.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateKeyToPath
 func validateKeyToPath(item *corev1.KeyToPath, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if item.Key == "" {
@@ -107,6 +114,7 @@ func validateKeyToPath(item *corev1.KeyToPath, fldPath *field.Path) field.ErrorL
 
 // validateDownwardAPIVolume reports the items' errors under the volume's own path, not under
 // items[i]: kube names them so.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateDownwardAPIVolumeSource
 func validateDownwardAPIVolume(downwardAPI *corev1.DownwardAPIVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := validateVolumeFileMode(downwardAPI.DefaultMode, fldPath.Child("defaultMode"))
 	allErrs = append(allErrs, validateVolumeFileUser(downwardAPI.DefaultUser, fldPath.Child("defaultUser"))...)
@@ -116,6 +124,7 @@ func validateDownwardAPIVolume(downwardAPI *corev1.DownwardAPIVolumeSource, fldP
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateDownwardAPIVolumeFile
 func validateDownwardAPIVolumeFile(file *corev1.DownwardAPIVolumeFile, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	if file.Path == "" {
@@ -189,6 +198,7 @@ func convertFieldRefLabel(apiVersion, label string) (string, error) {
 	return label, nil
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateObjectFieldSelector
 func validateVolumeFieldRef(ref *corev1.ObjectFieldSelector, fldPath *field.Path) field.ErrorList {
 	if ref.APIVersion == "" {
 		return field.ErrorList{field.Required(fldPath.Child("apiVersion"), "")}
@@ -233,6 +243,7 @@ const (
 	hugePagesLimitsRef   = "limits.hugepages-"
 )
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateContainerResourceFieldSelector
 func validateVolumeResourceFieldRef(ref *corev1.ResourceFieldSelector, fldPath *field.Path) field.ErrorList {
 	var allErrs field.ErrorList
 	switch {
@@ -247,6 +258,7 @@ func validateVolumeResourceFieldRef(ref *corev1.ResourceFieldSelector, fldPath *
 	return append(allErrs, validateResourceFieldRefDivisor(ref.Resource, ref.Divisor, fldPath)...)
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validatePersistentClaimVolumeSource
 func validatePersistentVolumeClaimVolume(claim *corev1.PersistentVolumeClaimVolumeSource, fldPath *field.Path) field.ErrorList {
 	if claim.ClaimName == "" {
 		return field.ErrorList{field.Required(fldPath.Child("claimName"), "")}
@@ -255,6 +267,7 @@ func validatePersistentVolumeClaimVolume(claim *corev1.PersistentVolumeClaimVolu
 }
 
 // validateCSIVolume reports a bad nodePublishSecretRef name under csi.name, as kube does.
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateCSIVolumeSource
 func validateCSIVolume(csi *corev1.CSIVolumeSource, fldPath *field.Path) field.ErrorList {
 	allErrs := validateCSIDriverName(csi.Driver, fldPath.Child("driver"))
 	if ref := csi.NodePublishSecretRef; ref != nil {
@@ -267,6 +280,7 @@ func validateCSIVolume(csi *corev1.CSIVolumeSource, fldPath *field.Path) field.E
 	return allErrs
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go ValidateCSIDriverName
 func validateCSIDriverName(driver string, fldPath *field.Path) field.ErrorList {
 	if driver == "" {
 		return field.ErrorList{field.Required(fldPath, "")}
@@ -281,6 +295,7 @@ func validateCSIDriverName(driver string, fldPath *field.Path) field.ErrorList {
 
 var imagePullPolicies = []corev1.PullPolicy{corev1.PullAlways, corev1.PullIfNotPresent, corev1.PullNever}
 
+// k8s.io/kubernetes@v1.37.2 pkg/apis/core/validation/validation.go validateImageVolumeSource
 func validateImageVolume(image *corev1.ImageVolumeSource, fldPath *field.Path, opts PodValidationOptions) field.ErrorList {
 	var allErrs field.ErrorList
 	if image.Reference == "" && !opts.AllowEmptyImageVolumeReference {

@@ -24,6 +24,9 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/api/node/util.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // deprecatedNodeLabels are node label keys kube still warns about when a pod schedules by them.
 var deprecatedNodeLabels = map[string]string{
 	"beta.kubernetes.io/arch":                       `deprecated since v1.14; use "kubernetes.io/arch" instead`,
@@ -38,6 +41,7 @@ var deprecatedNodeLabels = map[string]string{
 
 // deprecatedNodeLabelWarnings covers nodeSelector, node affinity and topology spread keys, and
 // the null selectors of topology spread constraints, which kube reports alongside.
+// k8s.io/kubernetes@v1.37.2 pkg/api/node/util.go GetWarningsForNodeSelector
 func deprecatedNodeLabelWarnings(spec *corev1.PodSpec, specPath *field.Path) []string {
 	var warnings []string
 	for _, k := range sortedKeys(spec.NodeSelector) {
@@ -75,6 +79,7 @@ func deprecatedNodeLabelWarnings(spec *corev1.PodSpec, specPath *field.Path) []s
 }
 
 // nodeSelectorTermWarnings looks only at matchExpressions; matchFields name no labels.
+// k8s.io/kubernetes@v1.37.2 pkg/api/node/util.go GetWarningsForNodeSelectorTerm
 func nodeSelectorTermWarnings(term corev1.NodeSelectorTerm, checkValues bool, fldPath *field.Path) []string {
 	var warnings []string
 	for i, expr := range term.MatchExpressions {

@@ -23,12 +23,16 @@ import (
 	corev1 "k8s.io/api/core/v1"
 )
 
+// File ported from k8s.io/kubernetes@v1.37.2 pkg/api/pod/warnings.go.
+// The helpers here that name no upstream function of their own serve the functions that do.
+
 // sourcedPath is a file path a volume writes, with where it comes from for the message.
 type sourcedPath struct {
 	path   string
 	source string
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/warnings.go pathAndSource.String
 func (sp sourcedPath) String() string {
 	if sp.source == "" {
 		return fmt.Sprintf("%q", sp.path)
@@ -39,6 +43,7 @@ func (sp sourcedPath) String() string {
 // overlappingPathWarnings flags items of one configMap, secret, downwardAPI or projected volume
 // that write the same path, or a path inside another's: one silently replaces the other, or the
 // kubelet fails to write them.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/warnings.go warningsForOverlappingVirtualPaths
 func overlappingPathWarnings(volumes []corev1.Volume) []string {
 	var warnings []string
 	overlap := func(volName, volDesc, body string) string {
@@ -84,6 +89,7 @@ func overlappingPathWarnings(volumes []corev1.Volume) []string {
 
 // projectionPaths lists the paths one projected source writes. Only the first kind set counts,
 // in kube's order, and item lists count only when present.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/warnings.go extractPaths
 func projectionPaths(src corev1.VolumeProjection) []sourcedPath {
 	switch {
 	case src.ConfigMap != nil && src.ConfigMap.Items != nil:
@@ -127,6 +133,7 @@ func keyPaths(items []corev1.KeyToPath, source string) []sourcedPath {
 	return paths
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/warnings.go extractPathsDownwardAPI
 func downwardPaths(items []corev1.DownwardAPIVolumeFile, source string) []sourcedPath {
 	paths := make([]sourcedPath, 0, len(items))
 	for _, item := range items {
@@ -136,6 +143,7 @@ func downwardPaths(items []corev1.DownwardAPIVolumeFile, source string) []source
 }
 
 // collisions reports, for each path, the earlier paths of the same list it overlaps.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/warnings.go checkVolumeMappingForOverlap
 func collisions(paths []sourcedPath) []string {
 	var bodies []string
 	var seen []sourcedPath
@@ -151,6 +159,7 @@ func collisions(paths []sourcedPath) []string {
 
 // overlapsWith returns the earlier paths equal to sp (same source too), or that contain it or
 // lie inside it as directories. Empty paths overlap nothing.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/warnings.go checkForOverlap
 func overlapsWith(earlier []sourcedPath, sp sourcedPath) []sourcedPath {
 	if sp.path == "" {
 		return nil

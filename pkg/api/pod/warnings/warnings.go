@@ -28,11 +28,19 @@ import (
 	"k8s.io/apimachinery/pkg/util/sets"
 	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/visit"
 )
+
+// File ported from:
+//   k8s.io/kubernetes@v1.37.2 pkg/api/pod/warnings.go
+//   k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go
+// The helpers here that name no upstream function of their own serve the functions that do.
 
 // ForCreate returns the warnings for a pod about to be created, given as defaulted and prepared
 // for storage. The AppArmor annotation warnings are not here: kube emits those while preparing
 // the pod, before these.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/warnings.go GetWarningsForPod
 func ForCreate(pod *corev1.Pod) []string {
 	var warnings []string
 	// The name becomes the hostname unless spec.hostname is set; kube prints the list as is.
@@ -44,6 +52,7 @@ func ForCreate(pod *corev1.Pod) []string {
 
 // ForStatusUpdate returns the warnings for a write to pods/status: IPs that are valid but written
 // in a form other than the standard one.
+// k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/strategy.go podStatusStrategy.WarningsOnUpdate
 func ForStatusUpdate(newPod, oldPod *corev1.Pod) []string {
 	var warnings []string
 	for i, ip := range newPod.Status.PodIPs {
@@ -92,6 +101,7 @@ func hasFractionalBytes(q resource.Quantity) bool {
 }
 
 // forSpecAndMeta holds kube's pod spec advice, in kube's order.
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/warnings.go warningsForPodSpecAndMeta
 func forSpecAndMeta(spec *corev1.PodSpec, annotations map[string]string) []string {
 	specPath := field.NewPath("spec")
 	var warnings []string
@@ -205,6 +215,7 @@ func seccompAnnotationWarning(key string) string {
 	return fmt.Sprintf(`%s: non-functional in v1.27+; use the "seccompProfile" field instead`, field.NewPath("metadata", "annotations").Key(key))
 }
 
+// k8s.io/kubernetes@v1.37.2 pkg/api/pod/warnings.go warningsForPodAffinityTerms
 func nullSelectorTermWarnings(required []corev1.PodAffinityTerm, preferred []corev1.WeightedPodAffinityTerm, fldPath *field.Path) []string {
 	var warnings []string
 	for i, t := range required {
@@ -229,16 +240,10 @@ type containerAt struct {
 // allContainers lists init, regular and ephemeral containers, the order kube visits them in.
 func allContainers(spec *corev1.PodSpec, specPath *field.Path) []containerAt {
 	var all []containerAt
-	for i := range spec.InitContainers {
-		all = append(all, containerAt{&spec.InitContainers[i], specPath.Child("initContainers").Index(i)})
-	}
-	for i := range spec.Containers {
-		all = append(all, containerAt{&spec.Containers[i], specPath.Child("containers").Index(i)})
-	}
-	for i := range spec.EphemeralContainers {
-		c := corev1.Container(spec.EphemeralContainers[i].EphemeralContainerCommon)
-		all = append(all, containerAt{&c, specPath.Child("ephemeralContainers").Index(i)})
-	}
+	visit.Containers(spec, specPath, func(c *corev1.Container, path *field.Path) bool {
+		all = append(all, containerAt{c, path})
+		return true
+	})
 	return all
 }
 
