@@ -74,9 +74,6 @@ func NewOptions() *Options {
 	recommended.Authentication.RemoteKubeConfigFileOptional = true
 	recommended.Authentication.SkipInClusterLookup = true
 	recommended.Authorization.RemoteKubeConfigFileOptional = true
-	// Priority and fairness needs the flowcontrol API of a full control plane; max-in-flight
-	// limits apply instead.
-	recommended.Features.EnablePriorityAndFairness = false
 	// No Nodes are served and there is no core cluster to read them from.
 	recommended.CoreAPI = nil
 	// The generic plugins (namespace lifecycle, webhooks, admission policies) read Namespaces and
