@@ -5,7 +5,7 @@ BIN       := $(CURDIR)/_output/bin
 # The tests run the pinned kubectl and etcd builds, not whatever else is on PATH.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: all build run tools test test-unit test-integration test-external-etcd test-e2e verify update-openapi bench bench-go clean
+.PHONY: all build run tools test test-unit test-integration test-external-etcd test-e2e test-fault verify update-openapi bench bench-go clean
 
 all: build
 
@@ -20,7 +20,7 @@ tools:
 	bash hack/install-tools.sh
 
 ## test: everything CI runs.
-test: tools verify test-unit test-integration test-external-etcd test-e2e
+test: tools verify test-unit test-integration test-external-etcd test-e2e test-fault
 
 test-unit:
 	$(GO) test ./pkg/... ./cmd/...
@@ -34,6 +34,13 @@ test-external-etcd: tools
 
 test-e2e: tools
 	$(GO) test -count=1 ./test/e2e/...
+
+## test-fault: kill -9, SIGTERM, etcd and leader loss, a partitioned replica (needs root and
+## iproute2, else skipped), hostile requests; prints its figures.
+## The full output (server and etcd logs) is kept in _output/test-fault.log.
+test-fault: tools
+	@mkdir -p _output; $(GO) test -count=1 -v -timeout 10m ./test/fault/... >_output/test-fault.log 2>&1; rc=$$?; \
+	grep -E '^(=== RUN|--- |    [a-z_]+_test\.go:[0-9]+:|PASS|FAIL|ok)' _output/test-fault.log; exit $$rc
 
 verify:
 	bash hack/verify-boilerplate.sh
