@@ -86,6 +86,7 @@ type v1Client struct {
 	priorityLevels *store[flowcontrolv1.PriorityLevelConfiguration, *flowcontrolv1.PriorityLevelConfiguration]
 }
 
+// RESTClient is nil: nothing here speaks HTTP, and the config controller uses only the typed calls.
 func (c *v1Client) RESTClient() rest.Interface { return nil }
 
 func (c *v1Client) FlowSchemas() flowcontrolclient.FlowSchemaInterface {

@@ -22,7 +22,6 @@ package fault
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -423,5 +422,3 @@ func mustClient(t *testing.T, cfg *rest.Config) kubernetes.Interface {
 	}
 	return c
 }
-
-var errStopped = errors.New("stopped")
