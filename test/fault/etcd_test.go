@@ -171,9 +171,11 @@ func TestEtcdLeaderLossUnderTwoReplicas(t *testing.T) {
 		w := newWriter(mustClient(t, &cfg), ns, fmt.Sprintf("replica%d", i))
 		writers = append(writers, w)
 	}
+	// Four writers per replica: the gap without any acknowledged write is then the replica's
+	// unavailability, not the wait of one request caught in flight on the dead leader.
 	var waits []func()
 	for _, w := range writers {
-		waits = append(waits, w.run(ctx, 1).Wait)
+		waits = append(waits, w.run(ctx, 4).Wait)
 	}
 	for _, w := range writers {
 		waitFor(t, time.Minute, "writes before the kill", func() bool { return w.ackedCount() >= 50 })
@@ -198,7 +200,7 @@ func TestEtcdLeaderLossUnderTwoReplicas(t *testing.T) {
 	for i, w := range writers {
 		acked, failed, longest := w.snapshot()
 		all = append(all, acked...)
-		t.Logf("replica %d: %d acknowledged writes, %d failed, longest gap without a write %.2fs", i, len(acked), failed, longest.Seconds())
+		t.Logf("replica %d: %d acknowledged writes, %d failed (first: %v), longest gap without a write %.2fs", i, len(acked), failed, w.firstError(), longest.Seconds())
 	}
 	for i, r := range replicas {
 		lost := missing(t, r.Client(t), ns, all)

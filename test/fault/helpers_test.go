@@ -369,6 +369,13 @@ func (w *writer) ackedCount() int {
 	return len(w.acked)
 }
 
+// firstError is the first failed write's error, for the figures.
+func (w *writer) firstError() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.firstErr
+}
+
 func (w *writer) snapshot() (acked []string, failed int, longest time.Duration) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
