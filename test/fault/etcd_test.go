@@ -171,11 +171,12 @@ func TestEtcdLeaderLossUnderTwoReplicas(t *testing.T) {
 		w := newWriter(mustClient(t, &cfg), ns, fmt.Sprintf("replica%d", i))
 		writers = append(writers, w)
 	}
-	// Four writers per replica: the gap without any acknowledged write is then the replica's
-	// unavailability, not the wait of one request caught in flight on the dead leader.
+	// A create every 10 ms per replica, whatever earlier ones are doing: the gap without any
+	// acknowledged write is then the replica's unavailability, not the wait of the requests caught
+	// in flight on the dead leader (they time out after 5 s and count as failed).
 	var waits []func()
 	for _, w := range writers {
-		waits = append(waits, w.run(ctx, 4).Wait)
+		waits = append(waits, w.runOpenLoop(ctx, 10*time.Millisecond, 1000).Wait)
 	}
 	for _, w := range writers {
 		waitFor(t, time.Minute, "writes before the kill", func() bool { return w.ackedCount() >= 50 })

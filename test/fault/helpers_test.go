@@ -331,26 +331,7 @@ func (w *writer) run(ctx context.Context, workers int) *sync.WaitGroup {
 		go func() {
 			defer wg.Done()
 			for ctx.Err() == nil {
-				name := fmt.Sprintf("%s-%06d", w.prefix, w.seq.Add(1))
-				rctx, cancel := context.WithTimeout(ctx, w.timeout)
-				_, err := w.client.CoreV1().Pods(w.ns).Create(rctx, testPod(name), metav1.CreateOptions{})
-				cancel()
-				w.mu.Lock()
-				now := time.Now()
-				if err == nil {
-					if gap := now.Sub(w.lastOK); gap > w.longest {
-						w.longest = gap
-					}
-					w.lastOK = now
-					w.acked = append(w.acked, name)
-				} else if ctx.Err() == nil {
-					w.failed++
-					if w.firstErr == nil {
-						w.firstErr = err
-					}
-				}
-				w.mu.Unlock()
-				if err != nil && ctx.Err() == nil {
+				if err := w.createOne(ctx); err != nil && ctx.Err() == nil {
 					// A down server refuses at once; don't spin.
 					select {
 					case <-ctx.Done():
@@ -361,6 +342,63 @@ func (w *writer) run(ctx context.Context, workers int) *sync.WaitGroup {
 		}()
 	}
 	return &wg
+}
+
+// runOpenLoop starts a create every interval whatever the earlier ones are doing (up to
+// maxInFlight at once), so that requests stuck on a dead member do not hide that the server
+// answers new ones: the longest gap between acknowledgements is then the server's unavailability.
+func (w *writer) runOpenLoop(ctx context.Context, interval time.Duration, maxInFlight int) *sync.WaitGroup {
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, maxInFlight)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			select {
+			case slots <- struct{}{}:
+			default:
+				continue
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer func() { <-slots }()
+				w.createOne(ctx)
+			}()
+		}
+	}()
+	return &wg
+}
+
+// createOne creates one pod and records the outcome.
+func (w *writer) createOne(ctx context.Context) error {
+	name := fmt.Sprintf("%s-%06d", w.prefix, w.seq.Add(1))
+	rctx, cancel := context.WithTimeout(ctx, w.timeout)
+	_, err := w.client.CoreV1().Pods(w.ns).Create(rctx, testPod(name), metav1.CreateOptions{})
+	cancel()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	now := time.Now()
+	if err == nil {
+		if gap := now.Sub(w.lastOK); gap > w.longest {
+			w.longest = gap
+		}
+		w.lastOK = now
+		w.acked = append(w.acked, name)
+	} else if ctx.Err() == nil {
+		w.failed++
+		if w.firstErr == nil {
+			w.firstErr = err
+		}
+	}
+	return err
 }
 
 func (w *writer) ackedCount() int {
