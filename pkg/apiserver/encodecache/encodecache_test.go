@@ -226,7 +226,10 @@ func BenchmarkListEncode(b *testing.B) {
 
 type countingWriter int
 
-func (c *countingWriter) Write(p []byte) (int, error) { *c += countingWriter(len(p)); return len(p), nil }
+func (c *countingWriter) Write(p []byte) (int, error) {
+	*c += countingWriter(len(p))
+	return len(p), nil
+}
 
 // encodeWith encodes as the handlers do: with an allocator when the encoder takes one.
 func encodeWith(e runtime.Encoder, obj runtime.Object, w io.Writer, alloc runtime.MemoryAllocator) error {
