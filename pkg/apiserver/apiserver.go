@@ -23,12 +23,28 @@ import (
 	"net/http"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
 	"k8s.io/apiserver/pkg/registry/rest"
 	genericapiserver "k8s.io/apiserver/pkg/server"
 
+	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver/encodecache"
 	"github.com/pod-apiserver/pod-apiserver/pkg/kubelet"
 	registrypod "github.com/pod-apiserver/pod-apiserver/pkg/registry/pod"
 )
+
+// forgetDeleted drops a deleted pod's encodings at once rather than when the budget needs room.
+func forgetDeleted(cache *encodecache.Cache) genericregistry.AfterDeleteFunc {
+	if cache == nil {
+		return nil
+	}
+	return func(obj runtime.Object, _ *metav1.DeleteOptions) {
+		if pod, ok := obj.(*corev1.Pod); ok {
+			cache.Forget(pod.UID)
+		}
+	}
+}
 
 // Config is the configuration of a pod-apiserver.
 type Config struct {
@@ -38,12 +54,16 @@ type Config struct {
 	Kubelet kubelet.ConnectionInfoGetter
 	// ProxyTransport carries pods/proxy to pod IPs; nil means a direct default transport.
 	ProxyTransport http.RoundTripper
+	// ListEncodingCache, if not nil, serves pod lists from each pod's encoding kept per stored
+	// version.
+	ListEncodingCache *encodecache.Cache
 }
 
 type completedConfig struct {
-	GenericConfig  genericapiserver.CompletedConfig
-	Kubelet        kubelet.ConnectionInfoGetter
-	ProxyTransport http.RoundTripper
+	GenericConfig     genericapiserver.CompletedConfig
+	Kubelet           kubelet.ConnectionInfoGetter
+	ProxyTransport    http.RoundTripper
+	ListEncodingCache *encodecache.Cache
 }
 
 // CompletedConfig is a Config with every default filled in; only it can build a server.
@@ -63,7 +83,7 @@ func (c *Config) Complete() CompletedConfig {
 			return build(withInternalTypeNames(api), cfg)
 		}
 	}
-	return CompletedConfig{&completedConfig{GenericConfig: c.GenericConfig.Complete(), Kubelet: c.Kubelet, ProxyTransport: c.ProxyTransport}}
+	return CompletedConfig{&completedConfig{GenericConfig: c.GenericConfig.Complete(), Kubelet: c.Kubelet, ProxyTransport: c.ProxyTransport, ListEncodingCache: c.ListEncodingCache}}
 }
 
 // New builds the server and installs /api/v1.
@@ -76,11 +96,15 @@ func (c CompletedConfig) New() (*PodAPIServer, error) {
 		Kubelet:        c.Kubelet,
 		ProxyTransport: c.ProxyTransport,
 		Authorizer:     c.GenericConfig.Authorization.Authorizer,
+		AfterDelete:    forgetDeleted(c.ListEncodingCache),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("building pods storage: %w", err)
 	}
 	apiGroupInfo := genericapiserver.NewDefaultAPIGroupInfo(corev1.GroupName, Scheme, ParameterCodec, Codecs)
+	// Lists re-encode every pod on every request though most have not changed since stored; the
+	// cache keeps each pod's encoding per stored version and writes the same bytes.
+	apiGroupInfo.NegotiatedSerializer = encodecache.NegotiatedSerializer(apiGroupInfo.NegotiatedSerializer, c.ListEncodingCache)
 	apiGroupInfo.VersionedResourcesStorageMap[corev1.SchemeGroupVersion.Version] = map[string]rest.Storage{
 		"pods":                     podStorage.Pod,
 		"pods/status":              podStorage.Status,

@@ -42,6 +42,7 @@ import (
 
 	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/validation"
 	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver"
+	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver/encodecache"
 	"github.com/pod-apiserver/pod-apiserver/pkg/generated/openapi"
 	"github.com/pod-apiserver/pod-apiserver/pkg/pki"
 	"github.com/pod-apiserver/pod-apiserver/pkg/version"
@@ -117,7 +118,7 @@ func (o *Options) Config(etcdServers []string, bundle *pki.Bundle) (*apiserver.C
 	if err := o.applyAdmission(cfg); err != nil {
 		return nil, err
 	}
-	config := &apiserver.Config{GenericConfig: cfg}
+	config := &apiserver.Config{GenericConfig: cfg, ListEncodingCache: encodecache.New(int64(o.ListEncodingCacheMB) << 20)}
 	if err := o.Kubelet.ApplyTo(config); err != nil {
 		return nil, err
 	}

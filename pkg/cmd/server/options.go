@@ -40,6 +40,8 @@ const (
 	defaultEtcdPathPrefix = "/registry"
 	defaultSecurePort     = 6443
 	protobufMediaType     = "application/vnd.kubernetes.protobuf"
+	// defaultListEncodingCacheMB holds both encodings (protobuf, JSON) of about 50,000 typical pods.
+	defaultListEncodingCacheMB = 256
 )
 
 // Options are everything a user can set on the command line.
@@ -54,6 +56,8 @@ type Options struct {
 	AllowPrivileged bool
 	// EmbeddedEtcdUnsafeNoFsync speeds up the embedded etcd at the cost of durability (tests only).
 	EmbeddedEtcdUnsafeNoFsync bool
+	// ListEncodingCacheMB bounds the pod encodings kept to serve lists; 0 turns the cache off.
+	ListEncodingCacheMB int
 
 	ServerRun   *genericoptions.ServerRunOptions
 	Recommended *genericoptions.RecommendedOptions
@@ -87,11 +91,12 @@ func NewOptions() *Options {
 	// give them a short grace and then close them, so clients reconnect elsewhere promptly.
 	serverRun.ShutdownWatchTerminationGracePeriod = 5 * time.Second
 	return &Options{
-		DataDir:     "pod-apiserver-data",
-		ServerRun:   serverRun,
-		Recommended: recommended,
-		Logs:        logsapi.NewLoggingConfiguration(),
-		Kubelet:     NewKubeletOptions(),
+		DataDir:             "pod-apiserver-data",
+		ListEncodingCacheMB: defaultListEncodingCacheMB,
+		ServerRun:           serverRun,
+		Recommended:         recommended,
+		Logs:                logsapi.NewLoggingConfiguration(),
+		Kubelet:             NewKubeletOptions(),
 	}
 }
 
@@ -105,6 +110,8 @@ func (o *Options) Flags() cliflag.NamedFlagSets {
 	fs.BoolVar(&o.AnonymousAuth, "anonymous-auth", o.AnonymousAuth, "Enables anonymous requests to the secure port. Requests that are not rejected by another authentication method are treated as anonymous requests, with a username of system:anonymous and a group of system:unauthenticated.")
 	fs.BoolVar(&o.EmbeddedEtcdUnsafeNoFsync, "embedded-etcd-unsafe-no-fsync", o.EmbeddedEtcdUnsafeNoFsync, "Disable fsync in the embedded etcd. Loses data on a crash; for tests only.")
 	_ = fs.MarkHidden("embedded-etcd-unsafe-no-fsync")
+	fs.IntVar(&o.ListEncodingCacheMB, "list-encoding-cache-mb", o.ListEncodingCacheMB, "MiB of pod encodings kept to serve lists without encoding unchanged pods again; 0 disables.")
+	_ = fs.MarkHidden("list-encoding-cache-mb")
 
 	o.ServerRun.AddUniversalFlags(fss.FlagSet("generic"))
 	o.Recommended.Etcd.AddFlags(fss.FlagSet("etcd"))

@@ -58,6 +58,8 @@ type Connections struct {
 	ProxyTransport http.RoundTripper
 	// Authorizer re-checks WebSocket (GET) exec, attach and portforward as create.
 	Authorizer authorizer.Authorizer
+	// AfterDelete, if set, runs once a pod is gone from storage (e.g. to drop what is cached of it).
+	AfterDelete genericregistry.AfterDeleteFunc
 }
 
 // REST serves the pods resource itself.
@@ -106,6 +108,7 @@ func NewStorageWithConnections(scheme *runtime.Scheme, optsGetter generic.RESTOp
 		ReturnDeletedObject: true,
 
 		TableConvertor: podprinters.TableConvertor{},
+		AfterDelete:    conns.AfterDelete,
 	}
 	options := &generic.StoreOptions{
 		RESTOptions: optsGetter,
