@@ -18,9 +18,11 @@ package integration
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -73,7 +75,8 @@ func TestListEncodingCacheServesSameBytes(t *testing.T) {
 		pod := framework.NewPod(fmt.Sprintf("enc-%02d", i))
 		pod.Namespace = []string{"default", "team-b"}[i%2]
 		pod.Labels["tier"] = []string{"web", "db", "cache"}[i%3]
-		pod.Annotations = map[string]string{"note": `<html> & "quotes" ✓`}
+		// 16 KiB each: full lists pass the 128 KiB above which responses are compressed.
+		pod.Annotations = map[string]string{"note": `<html> & "quotes" ✓`, "padding": strings.Repeat("x", 16<<10)}
 		if i%4 == 0 {
 			pod.Spec.NodeName = "node-1"
 		}
@@ -108,6 +111,12 @@ func TestListEncodingCacheServesSameBytes(t *testing.T) {
 		for _, path := range paths {
 			for _, accept := range listAccepts {
 				sameResponse(t, stage, cached.ClientConfig, plain.ClientConfig, path, accept)
+			}
+		}
+		// Large lists are compressed as before: the compression decision is part of the answer.
+		for _, accept := range []string{"application/json", "application/vnd.kubernetes.protobuf"} {
+			if r := sameResponse(t, stage, cached.ClientConfig, plain.ClientConfig, "/api/v1/pods", accept); r.contentEncoding != "gzip" {
+				t.Errorf("%s: a list of %d bytes in %s was sent with Content-Encoding %q, want gzip", stage, len(r.body), accept, r.contentEncoding)
 			}
 		}
 		// Watch events (each pod cached by the watch cache for all watchers) are not lists;
@@ -162,24 +171,72 @@ func latestRV(t *testing.T, cfg *rest.Config) string {
 	return list.ResourceVersion
 }
 
-// sameResponse asks both servers and requires the same status, Content-Type and body. The two
-// servers' watch caches follow etcd independently and tables show ages, so the answers may
-// differ for a moment; a stale encoding would differ for good.
-func sameResponse(t *testing.T, stage string, a, b *rest.Config, path, accept string) {
+// encodedResponse is an answer as sent: its Content-Encoding, and its body decompressed.
+type encodedResponse struct {
+	rawResponse
+	contentEncoding string
+}
+
+// gzipRequest asks for a gzip-compressed answer as client-go does, and reads what was sent.
+func gzipRequest(t *testing.T, cfg *rest.Config, path, accept string) encodedResponse {
 	t.Helper()
-	var ra, rb rawResponse
+	client, err := rest.HTTPClientFor(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(cfg.Host, "/")+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
+	// Set by hand, so the transport hands over the body as sent.
+	req.Header.Set("Accept-Encoding", "gzip")
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body io.Reader = resp.Body
+	if resp.Header.Get("Content-Encoding") == "gzip" {
+		gz, err := gzip.NewReader(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body = gz
+	}
+	data, err := io.ReadAll(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return encodedResponse{
+		rawResponse:     rawResponse{status: resp.StatusCode, contentType: resp.Header.Get("Content-Type"), body: data},
+		contentEncoding: resp.Header.Get("Content-Encoding"),
+	}
+}
+
+// sameResponse asks both servers and requires the same status, Content-Type, Content-Encoding
+// and body. The two servers' watch caches follow etcd independently and tables show ages, so
+// the answers may differ for a moment; a stale encoding would differ for good.
+func sameResponse(t *testing.T, stage string, a, b *rest.Config, path, accept string) encodedResponse {
+	t.Helper()
+	var ra, rb encodedResponse
 	err := wait.PollUntilContextTimeout(context.Background(), 100*time.Millisecond, 30*time.Second, true, func(context.Context) (bool, error) {
-		ra = rawRequest(t, a, http.MethodGet, path, accept, "", nil)
-		rb = rawRequest(t, b, http.MethodGet, path, accept, "", nil)
-		return ra.status == rb.status && ra.contentType == rb.contentType && bytes.Equal(ra.body, rb.body), nil
+		ra = gzipRequest(t, a, path, accept)
+		rb = gzipRequest(t, b, path, accept)
+		return ra.status == rb.status && ra.contentType == rb.contentType && ra.contentEncoding == rb.contentEncoding && bytes.Equal(ra.body, rb.body), nil
 	})
 	if err != nil {
-		t.Fatalf("%s: GET %s (Accept %q) differs between the server with the encoding cache and the one without:\n with: %v\n without: %v", stage, path, accept, ra, rb)
+		t.Fatalf("%s: GET %s (Accept %q) differs between the server with the encoding cache and the one without:\n with: Content-Encoding %q, %v\n without: Content-Encoding %q, %v", stage, path, accept, ra.contentEncoding, ra.rawResponse, rb.contentEncoding, rb.rawResponse)
 	}
 	if ra.status == http.StatusNotAcceptable && strings.Contains(accept, "protobuf;as=Table") {
-		return
+		return ra
 	}
 	if ra.status != http.StatusOK || len(ra.body) == 0 {
-		t.Errorf("%s: GET %s (Accept %q): %v", stage, path, accept, ra)
+		t.Errorf("%s: GET %s (Accept %q): %v", stage, path, accept, ra.rawResponse)
 	}
+	return ra
 }

@@ -120,6 +120,17 @@ func TestListBytesMatchLibrary(t *testing.T) {
 		t.Fatal("nothing was cached: the test did not exercise the cache")
 	}
 
+	// The handlers' response writer buffers a response for compression only when its first
+	// write is as short as a streaming encoder's; the first write must be the library's.
+	for _, mediaType := range mediaTypes {
+		for _, list := range lists {
+			want, got := firstWrite(t, library, mediaType, list.DeepCopy()), firstWrite(t, cached, mediaType, list.DeepCopy())
+			if got != want {
+				t.Errorf("%s: first write of %d bytes, the library's is %d", mediaType, got, want)
+			}
+		}
+	}
+
 	// A pod updated (new resourceVersion, new content) is encoded again; a pod whose item type
 	// meta differs from the held encoding's is too.
 	for _, change := range []func(p *corev1.Pod){
@@ -237,4 +248,23 @@ func encodeWith(e runtime.Encoder, obj runtime.Object, w io.Writer, alloc runtim
 		return withAlloc.EncodeWithAllocator(obj, w, alloc)
 	}
 	return e.Encode(obj, w)
+}
+
+type firstWriteRecorder struct{ first int }
+
+func (r *firstWriteRecorder) Write(p []byte) (int, error) {
+	if r.first < 0 {
+		r.first = len(p)
+	}
+	return len(p), nil
+}
+
+func firstWrite(t *testing.T, ns runtime.NegotiatedSerializer, mediaType string, obj runtime.Object) int {
+	t.Helper()
+	info, _ := runtime.SerializerInfoForMediaType(ns.SupportedMediaTypes(), mediaType)
+	r := &firstWriteRecorder{first: -1}
+	if err := encodeWith(ns.EncoderForVersion(info.Serializer, corev1.SchemeGroupVersion), obj, r, &runtime.Allocator{}); err != nil {
+		t.Fatal(err)
+	}
+	return r.first
 }

@@ -105,6 +105,7 @@ func (c *Cache) encodeProtobufList(list *corev1.PodList, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The prefix alone first, as the library writes it (see encodeJSONList).
 	if _, err := w.Write(protobufPrefix); err != nil {
 		return err
 	}
@@ -151,9 +152,15 @@ func varintSize(v uint64) int {
 
 // encodeJSONList writes what the library's streaming JSON list encoder writes
 // (k8s.io/apimachinery/pkg/runtime/serializer/json streamEncoder.encodeList).
+//
+// The first write is the opening brace alone, as the library's: the handlers' response writer
+// decides by the size of the first write whether a response is streamed (and so buffered until
+// it is large enough to compress) or written whole.
 func (c *Cache) encodeJSONList(list *corev1.PodList, w io.Writer) error {
+	if _, err := w.Write([]byte{'{'}); err != nil {
+		return err
+	}
 	buf := make([]byte, 0, 256)
-	buf = append(buf, '{')
 	var err error
 	if list.Kind != "" {
 		if buf, err = appendKeyValue(buf, "kind", list.Kind); err != nil {
