@@ -40,6 +40,7 @@ import (
 
 	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/validation"
 	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver"
+	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver/encodecache"
 	"github.com/pod-apiserver/pod-apiserver/pkg/generated/openapi"
 	"github.com/pod-apiserver/pod-apiserver/pkg/pki"
 	"github.com/pod-apiserver/pod-apiserver/pkg/version"
@@ -122,7 +123,7 @@ func (o *Options) Config(etcdServers []string, bundle *pki.Bundle) (*apiserver.C
 	if err := o.applyAdmission(cfg); err != nil {
 		return nil, err
 	}
-	config := &apiserver.Config{GenericConfig: cfg, PrivilegedGroups: ro.Authorization.AlwaysAllowGroups, NamespaceController: o.NamespaceController}
+	config := &apiserver.Config{GenericConfig: cfg, PrivilegedGroups: ro.Authorization.AlwaysAllowGroups, NamespaceController: o.NamespaceController, ListEncodingCache: encodecache.New(int64(o.ListEncodingCacheMB) << 20)}
 	if err := o.Kubelet.ApplyTo(config); err != nil {
 		return nil, err
 	}
