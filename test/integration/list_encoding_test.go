@@ -68,6 +68,7 @@ func TestListEncodingCacheServesSameBytes(t *testing.T) {
 	})
 	ctx := context.Background()
 	client := cached.Client(t)
+	cached.CreateNamespaces(t, "team-b")
 	// Watches from before the pods were created replay every event since.
 	startRV := latestRV(t, cached.ClientConfig)
 
