@@ -108,7 +108,7 @@ func (o *Options) authorizationModes() []string {
 func (o *Options) applyAuthorization(cfg *genericapiserver.Config) error {
 	delegated := o.Recommended.Authorization
 	authorizers := []union.NamedAuthorizer{
-		{AuthorizerName: "kubernetes.io/system-privileged-group", Authorizer: authorizerfactory.NewPrivilegedGroups(user.SystemPrivilegedGroup)},
+		{AuthorizerName: "kubernetes.io/system-privileged-group", Authorizer: authorizerfactory.NewPrivilegedGroups(privilegedGroups(delegated.AlwaysAllowGroups)...)},
 		{AuthorizerName: "pod-apiserver.io/public-info-viewer", Authorizer: publicInfoViewer},
 	}
 	if len(delegated.AlwaysAllowPaths) > 0 {
@@ -163,6 +163,15 @@ func (o *Options) applyAuthorization(cfg *genericapiserver.Config) error {
 	var err error
 	cfg.Authorization.Authorizer, err = union.New(authorizers...)
 	return err
+}
+
+// privilegedGroups are the groups allowed everything: system:masters, always, and any other the
+// delegated options' AlwaysAllowGroups hold (set in code, e.g. by tests).
+func privilegedGroups(groups []string) []string {
+	if slices.Contains(groups, user.SystemPrivilegedGroup) {
+		return groups
+	}
+	return append([]string{user.SystemPrivilegedGroup}, groups...)
 }
 
 // nodePodGetter finds pods for the Node authorizer and NodeRestriction: an informer, as kube's
