@@ -106,14 +106,9 @@ func (o *Options) Config(etcdServers []string, bundle *pki.Bundle) (*apiserver.C
 		return nil, err
 	}
 	applyOpenAPISecurity(&cfg.Config)
-	if err := ro.Authorization.ApplyTo(&cfg.Config.Authorization); err != nil {
+	if err := o.applyAuthorization(&cfg.Config); err != nil {
 		return nil, err
 	}
-	authz, err := withPublicInfoViewer(cfg.Config.Authorization.Authorizer)
-	if err != nil {
-		return nil, err
-	}
-	cfg.Config.Authorization.Authorizer = authz
 	if err := ro.Audit.ApplyTo(&cfg.Config); err != nil {
 		return nil, err
 	}
@@ -146,7 +141,7 @@ func (o *Options) applyAdmission(cfg *genericapiserver.RecommendedConfig) error 
 	}
 	cfg.ClientConfig = cfg.LoopbackClientConfig
 	cfg.SharedInformerFactory = informers.NewSharedInformerFactory(kubeClient, 10*time.Minute)
-	initializers, err := o.podAdmissionInitializers()
+	initializers, err := o.podAdmissionInitializers(&cfg.Config)
 	if err != nil {
 		return err
 	}
