@@ -25,8 +25,9 @@ import (
 )
 
 // StartWithKubelet runs a stand-in kubelet and a pod-apiserver that trusts it and presents the
-// client certificate it wants, both until the test ends.
-func StartWithKubelet(t testing.TB) (*TestServer, *kubelet.Server) {
+// client certificate it wants, both until the test ends. customize runs after the kubelet
+// settings are made.
+func StartWithKubelet(t testing.TB, customize ...func(*server.Options)) (*TestServer, *kubelet.Server) {
 	t.Helper()
 	dir := t.TempDir()
 	certs, err := kubelet.NewCertificates(dir)
@@ -38,13 +39,13 @@ func StartWithKubelet(t testing.TB) (*TestServer, *kubelet.Server) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = kl.Close() })
-	ts := Start(t, func(o *server.Options) {
+	ts := Start(t, append([]func(*server.Options){func(o *server.Options) {
 		o.Kubelet.Config.Port = uint(kl.Port)
 		o.Kubelet.Config.CertFile = certs.ClientCertFile
 		o.Kubelet.Config.KeyFile = certs.ClientKeyFile
 		o.Kubelet.Config.CAFile = certs.CAFile
 		// Short, so that an unreachable kubelet fails a test quickly rather than hanging it.
 		o.Kubelet.Config.Timeout = 2 * time.Second
-	})
+	}}, customize...)...)
 	return ts, kl
 }
