@@ -65,8 +65,10 @@ type loop struct {
 	hostConfig    *rest.Config
 	hostClient    kubernetes.Interface
 	kubelet       *kubelet.Server
-	policy        syncer.Policy
-	configure     []func(*syncer.Config)
+	// nodeIP is the stand-in node's host IP, where its kubelet listens.
+	nodeIP    string
+	policy    syncer.Policy
+	configure []func(*syncer.Config)
 
 	mu         sync.Mutex
 	stopSyncer func()
@@ -100,7 +102,12 @@ func startLoop(t testing.TB, policy syncer.Policy, configure ...func(*syncer.Con
 
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	kubelet.RunNode(ctx, kubelet.NodeConfig{Client: l.hostClient, Namespace: hostNamespace, Name: nodeName, HostIP: "127.0.0.1"})
+	// The host server reaches kubelets only at addresses it trusts: the stand-in's own.
+	l.nodeIP = "127.0.0.1"
+	if l.kubelet != nil {
+		l.nodeIP = l.kubelet.Host
+	}
+	kubelet.RunNode(ctx, kubelet.NodeConfig{Client: l.hostClient, Namespace: hostNamespace, Name: nodeName, HostIP: l.nodeIP})
 
 	l.virtual = framework.Start(t, func(o *server.Options) {
 		o.PodHost.Kubeconfig = hostKubeconfig

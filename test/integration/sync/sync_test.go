@@ -75,7 +75,7 @@ func testRunsPods(t *testing.T, l *loop) {
 	}
 	created := l.create(t, ns, pod)
 	running := l.waitRunning(t, ns, "web")
-	if running.Spec.NodeName != nodeName || running.Status.HostIP != "127.0.0.1" || running.Status.StartTime == nil ||
+	if running.Spec.NodeName != nodeName || running.Status.HostIP != l.nodeIP || running.Status.StartTime == nil ||
 		len(running.Status.ContainerStatuses) != 1 || !running.Status.ContainerStatuses[0].Ready || running.Status.QOSClass != corev1.PodQOSBestEffort {
 		t.Errorf("virtual pod status: node %q, status %+v", running.Spec.NodeName, running.Status)
 	}
