@@ -48,9 +48,11 @@ type Server struct {
 
 // Start launches the member and waits until it serves clients.
 //
-// Clients and peers talk over unix sockets inside Dir: the socket files inherit the directory's
-// 0700 mode, so no other local user can reach an unauthenticated etcd, and nothing collides with
-// a system etcd or with other servers on the usual ports.
+// Clients talk over one unix socket file inside Dir, which is kept at mode 0700: no other local
+// user can reach the unauthenticated etcd, and nothing collides with a system etcd or with other
+// servers on the usual ports. A single member has no peers, so it listens for none: etcd builds
+// peer listeners from the URL's host only, and a unix peer URL with an empty host would bind an
+// abstract socket, which file permissions do not protect.
 func Start(cfg Config) (*Server, error) {
 	if cfg.Dir == "" {
 		return nil, fmt.Errorf("embedded etcd needs a data directory")
@@ -66,8 +68,11 @@ func Start(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	clientURL := url.URL{Scheme: "unix", Path: filepath.Join(dir, "client.sock")}
+	// Only advertised, never listened on: the member's identity in its own cluster, unchanged
+	// from data folders written when it was listened on.
 	peerURL := url.URL{Scheme: "unix", Path: filepath.Join(dir, "peer.sock")}
-	// Stale sockets from an unclean stop would make the listeners fail with "address in use".
+	// Stale sockets from an unclean stop would make the listener fail with "address in use"; the
+	// peer socket is a leftover of older versions.
 	for _, stale := range []string{clientURL.Path, peerURL.Path} {
 		if err := os.Remove(stale); err != nil && !os.IsNotExist(err) {
 			return nil, err
@@ -79,7 +84,7 @@ func Start(cfg Config) (*Server, error) {
 	ec.Dir = filepath.Join(dir, "member-data")
 	ec.ListenClientUrls = []url.URL{clientURL}
 	ec.AdvertiseClientUrls = []url.URL{clientURL}
-	ec.ListenPeerUrls = []url.URL{peerURL}
+	ec.ListenPeerUrls = nil
 	ec.AdvertisePeerUrls = []url.URL{peerURL}
 	ec.InitialCluster = ec.InitialClusterFromName(ec.Name)
 	ec.ListenMetricsUrls = nil
