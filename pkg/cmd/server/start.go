@@ -101,6 +101,9 @@ on 127.0.0.1:6443 and writes an admin kubeconfig into --data-dir.`,
 // cancelled and the server has drained. ready is called once the server answers requests, with
 // the admin kubeconfig's path or "none written: " and the reason.
 func Run(ctx context.Context, o *Options, ready func(kubeconfig string)) error {
+	if err := o.prepareDataDir(); err != nil {
+		return err
+	}
 	noKubeconfig := o.AdminKubeconfigUnavailable()
 	bundle, err := o.ensureCertificates()
 	if err != nil {
