@@ -27,9 +27,10 @@ import (
 	"strconv"
 	"time"
 
-	utilnet "k8s.io/apimachinery/pkg/util/net"
-
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	utilnet "k8s.io/apimachinery/pkg/util/net"
+	netutils "k8s.io/utils/net"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/transport"
 )
@@ -65,6 +66,10 @@ type Config struct {
 	// Timeout bounds connecting to a kubelet (dial and TLS handshake), so an unreachable kubelet
 	// fails a request instead of hanging it.
 	Timeout time.Duration
+	// AllowedNetworks bound the host IPs reached when there are no Node objects: a pod's
+	// status.hostIP is written by whoever may update pod status, so only addresses the operator
+	// named are trusted as kubelets. Empty: none are.
+	AllowedNetworks []*net.IPNet
 }
 
 // ConnectionInfo is where and how to reach the kubelet of one pod.
@@ -183,30 +188,34 @@ func PreferredAddress(node *corev1.Node, preferred []string) (string, error) {
 	return "", fmt.Errorf("no preferred addresses found; known addresses: %v", node.Status.Addresses)
 }
 
-// NewHostIPGetter locates kubelets without Node objects: the pod's status.hostIP (which its
-// kubelet reports) and the configured port. A pod whose kubelet has not reported yet has no host
-// IP; its node name then stands in as the host, as a Hostname address would on a Node.
+// NewHostIPGetter locates kubelets without Node objects: the pod's status.hostIP, when it is an
+// address a kubelet may have (ProxyableIP) inside config.AllowedNetworks, and the configured
+// port. Anything else is answered as kube-apiserver answers a pod whose Node does not exist: the
+// server never connects to an address a user chose, and never to a bare spec.nodeName.
 func NewHostIPGetter(config Config) (ConnectionInfoGetter, error) {
 	secure, insecure, err := Transports(config)
 	if err != nil {
 		return nil, err
 	}
-	return &hostIPGetter{port: portOrDefault(config.Port), secure: secure, insecure: insecure}, nil
+	return &hostIPGetter{port: portOrDefault(config.Port), secure: secure, insecure: insecure, allowed: config.AllowedNetworks}, nil
 }
 
 type hostIPGetter struct {
 	port             int
 	secure, insecure http.RoundTripper
+	allowed          []*net.IPNet
 }
 
 func (g *hostIPGetter) GetConnectionInfo(ctx context.Context, pod *corev1.Pod) (*ConnectionInfo, error) {
-	host := pod.Status.HostIP
-	if host == "" {
-		host = pod.Spec.NodeName
+	ip := netutils.ParseIPSloppy(pod.Status.HostIP)
+	if !ProxyableIP(ip) || !inNetworks(ip, g.allowed) {
+		// k8s.io/kubernetes@v1.37.2 pkg/kubelet/client NodeConnectionInfoGetter.GetConnectionInfo:
+		// the Node lookup's NotFound is the answer.
+		return nil, apierrors.NewNotFound(corev1.Resource("nodes"), pod.Spec.NodeName)
 	}
 	return &ConnectionInfo{
 		Scheme:                         "https",
-		Hostname:                       host,
+		Hostname:                       ip.String(),
 		Port:                           strconv.Itoa(g.port),
 		Transport:                      g.secure,
 		InsecureSkipTLSVerifyTransport: g.insecure,

@@ -45,9 +45,26 @@ func TestGetConnectionInfo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fromHost, err := NewHostIPGetter(Config{Port: 10255})
+	allowed, err := ParseNetworks([]string{"192.0.2.0/24", "127.0.0.0/8", "169.254.0.0/16", "0.0.0.0/0"})
 	if err != nil {
 		t.Fatal(err)
+	}
+	fromHost, err := NewHostIPGetter(Config{Port: 10255, AllowedNetworks: allowed[:1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Loopback, link-local and unspecified addresses stay refused even when an allowed network
+	// covers them.
+	fromHostWide, err := NewHostIPGetter(Config{Port: 10255, AllowedNetworks: allowed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromHostDefault, err := NewHostIPGetter(Config{Port: 10255})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostIP := func(node, ip string) corev1.Pod {
+		return corev1.Pod{Spec: corev1.PodSpec{NodeName: node}, Status: corev1.PodStatus{HostIP: ip}}
 	}
 	cases := []struct {
 		name         string
@@ -62,8 +79,15 @@ func TestGetConnectionInfo(t *testing.T) {
 		{name: "node's own port and features", getter: fromNodes, pod: corev1.Pod{Spec: corev1.PodSpec{NodeName: "port"}}, host: "10.0.0.1:11250", features: 1},
 		{name: "no preferred address", getter: fromNodes, pod: corev1.Pod{Spec: corev1.PodSpec{NodeName: "nameless"}}, wantErr: "no preferred addresses found; known addresses: [{Other x}]"},
 		{name: "unknown node", getter: fromNodes, pod: corev1.Pod{Spec: corev1.PodSpec{NodeName: "gone"}}, wantNotFound: true},
-		{name: "host IP", getter: fromHost, pod: corev1.Pod{Spec: corev1.PodSpec{NodeName: "n"}, Status: corev1.PodStatus{HostIP: "192.0.2.7"}}, host: "192.0.2.7:10255"},
-		{name: "node name until the kubelet reports", getter: fromHost, pod: corev1.Pod{Spec: corev1.PodSpec{NodeName: "n"}}, host: "n:10255"},
+		{name: "host IP in an allowed network", getter: fromHost, pod: hostIP("n", "192.0.2.7"), host: "192.0.2.7:10255"},
+		{name: "host IP outside the allowed networks", getter: fromHost, pod: hostIP("n", "198.51.100.7"), wantNotFound: true},
+		{name: "no allowed networks", getter: fromHostDefault, pod: hostIP("n", "192.0.2.7"), wantNotFound: true},
+		{name: "never the node name", getter: fromHostWide, pod: hostIP("localhost", ""), wantNotFound: true},
+		{name: "loopback", getter: fromHostWide, pod: hostIP("n", "127.0.0.1"), wantNotFound: true},
+		{name: "IPv6 loopback", getter: fromHostWide, pod: hostIP("n", "::1"), wantNotFound: true},
+		{name: "link-local", getter: fromHostWide, pod: hostIP("n", "169.254.169.254"), wantNotFound: true},
+		{name: "unspecified", getter: fromHostWide, pod: hostIP("n", "0.0.0.0"), wantNotFound: true},
+		{name: "not an IP", getter: fromHostWide, pod: hostIP("n", "evil.example.com"), wantNotFound: true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -72,6 +96,10 @@ func TestGetConnectionInfo(t *testing.T) {
 			case tc.wantNotFound:
 				if !apierrors.IsNotFound(err) {
 					t.Fatalf("want NotFound, got %v", err)
+				}
+				// kube-apiserver's answer when the pod's Node does not exist.
+				if want := `nodes "` + tc.pod.Spec.NodeName + `" not found`; err.Error() != want {
+					t.Fatalf("message %q, want %q", err.Error(), want)
 				}
 				return
 			case tc.wantErr != "":

@@ -62,8 +62,8 @@ func TestKubectlSubresources(t *testing.T) {
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
 
-	scheduledPod(t, client, "app", "127.0.0.1", hostAddress(), "main", "side")
-	scheduledPod(t, client, "lost", "127.0.0.2", "", "main")
+	scheduledPod(t, client, "app", kl.Host, hostAddress(), "main", "side")
+	scheduledPod(t, client, "lost", framework.UnreachableKubeletIP, "", "main")
 	if _, err := client.CoreV1().Pods("default").Create(context.Background(), framework.NewPod("waiting", "main"), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestKubectlSubresources(t *testing.T) {
 			{"unknown container", []string{"logs", "app", "-c", "nope"}, "container nope is not valid for pod app"},
 			{"unknown container exec", []string{"exec", "app", "-c", "nope", "--", "true"}, "container nope is not valid for pod app"},
 			{"unscheduled exec", []string{"exec", "waiting", "--", "true"}, "pod waiting does not have a host assigned"},
-			{"unreachable kubelet", []string{"logs", "lost"}, "127.0.0.2"},
+			{"unreachable kubelet", []string{"logs", "lost"}, framework.UnreachableKubeletIP},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {

@@ -87,10 +87,10 @@ func TestPodLogs(t *testing.T) {
 	ts, kl := framework.StartWithKubelet(t)
 	client := ts.Client(t)
 	ctx := context.Background()
-	runningPod(t, client, "logger", "127.0.0.1")
-	runningPod(t, client, "two", "127.0.0.1", "a", "b")
+	runningPod(t, client, "logger", kl.Host)
+	runningPod(t, client, "two", kl.Host, "a", "b")
 	runningPod(t, client, "unscheduled", "")
-	runningPod(t, client, "lost", "127.0.0.2")
+	runningPod(t, client, "lost", framework.UnreachableKubeletIP)
 	writeLog(t, kl.LogFile("default", "logger", "app"),
 		"2026-01-01T00:00:00Z one", "2026-01-01T00:00:01Z two", "2026-01-01T00:00:02Z three")
 	writeLog(t, kl.LogFile("default", "logger", "app")+".previous", "2025-12-31T00:00:00Z before")
@@ -193,11 +193,11 @@ func execURL(ts *framework.TestServer, pod, sub, query string) *url.URL {
 
 func TestExecAndAttach(t *testing.T) {
 	t.Parallel()
-	ts, _ := framework.StartWithKubelet(t)
+	ts, kl := framework.StartWithKubelet(t)
 	client := ts.Client(t)
-	runningPod(t, client, "shell", "127.0.0.1")
+	runningPod(t, client, "shell", kl.Host)
 	runningPod(t, client, "pending", "")
-	runningPod(t, client, "lost", "127.0.0.2")
+	runningPod(t, client, "lost", framework.UnreachableKubeletIP)
 
 	executors := map[string]func(u *url.URL) (remotecommand.Executor, error){
 		"spdy": func(u *url.URL) (remotecommand.Executor, error) {
@@ -224,7 +224,7 @@ func TestExecAndAttach(t *testing.T) {
 				{name: "attach", sub: "attach", stdin: "typed", query: "stdin=true&stdout=true&stderr=true", wantOut: "typed"},
 				{name: "unknown container", sub: "exec", query: "command=true&stdout=true&container=nope", failure: "container nope is not valid for pod shell"},
 				{name: "unscheduled", sub: "exec", query: "command=true&stdout=true", failure: "pod pending does not have a host assigned"},
-				{name: "unreachable kubelet", sub: "attach", query: "stdout=true", failure: "127.0.0.2"},
+				{name: "unreachable kubelet", sub: "attach", query: "stdout=true", failure: framework.UnreachableKubeletIP},
 			}
 			for _, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {
@@ -283,7 +283,7 @@ func TestExecAndAttach(t *testing.T) {
 
 func TestPortForwardAndProxy(t *testing.T) {
 	t.Parallel()
-	ts, _ := framework.StartWithKubelet(t)
+	ts, kl := framework.StartWithKubelet(t)
 	client := ts.Client(t)
 
 	// A web server standing in for the pod's process.
@@ -300,7 +300,7 @@ func TestPortForwardAndProxy(t *testing.T) {
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
 
-	runningPod(t, client, "web", "127.0.0.1")
+	runningPod(t, client, "web", kl.Host)
 
 	for _, name := range []string{"spdy", "websocket"} {
 		t.Run("portforward "+name, func(t *testing.T) {

@@ -58,8 +58,12 @@ func NewCertificates(dir string) (*Certificates, error) {
 	if err != nil {
 		return nil, err
 	}
+	ips := []net.IP{net.ParseIP("127.0.0.1")}
+	if host, err := HostAddress(); err == nil {
+		ips = append(ips, net.ParseIP(host))
+	}
 	if _, _, err := issue(ca, caKey, &x509.Certificate{
-		Subject: pkix.Name{CommonName: "kubelet"}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, DNSNames: []string{"localhost"},
+		Subject: pkix.Name{CommonName: "kubelet"}, IPAddresses: ips, DNSNames: []string{"localhost"},
 		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}, c.ServingCertFile, c.ServingKeyFile); err != nil {
 		return nil, err

@@ -57,7 +57,10 @@ type Config struct {
 
 // Server is a running stand-in kubelet.
 type Server struct {
-	// Port is the port it listens on, at 127.0.0.1.
+	// Host is the address it listens on: this machine's first non-loopback address (HostAddress),
+	// since the server trusts no loopback kubelet.
+	Host string
+	// Port is the port it listens on.
 	Port int
 
 	config    Config
@@ -81,14 +84,18 @@ func Start(config Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	host, err := HostAddress()
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
 		return nil, err
 	}
 	if len(config.AttachCommand) == 0 {
 		config.AttachCommand = []string{"cat"}
 	}
-	s := &Server{Port: ln.Addr().(*net.TCPAddr).Port, config: config}
+	s := &Server{Host: host, Port: ln.Addr().(*net.TCPAddr).Port, config: config}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /containerLogs/{namespace}/{pod}/{container}", s.serveLogs)
 	mux.HandleFunc("/exec/{namespace}/{pod}/{container}", s.serveExec)
@@ -419,4 +426,19 @@ func (p processes) PortForward(ctx context.Context, pod, uid string, port int32,
 	case <-ctx.Done():
 	}
 	return nil
+}
+
+// HostAddress is this machine's first IPv4 global unicast address: where a kubelet stand-in can
+// listen that the server's kubelet address checks accept, as a real node's address would be.
+func HostAddress() (string, error) {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return "", err
+	}
+	for _, a := range addrs {
+		if ipn, ok := a.(*net.IPNet); ok && ipn.IP.To4() != nil && ipn.IP.IsGlobalUnicast() {
+			return ipn.IP.String(), nil
+		}
+	}
+	return "", errors.New("this machine has no IPv4 address other than loopback, where a kubelet stand-in could listen")
 }

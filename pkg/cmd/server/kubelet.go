@@ -35,6 +35,8 @@ type KubeletOptions struct {
 	// ClusterKubeconfig points at the cluster whose kubelets run the pods. Its Node objects then
 	// locate the kubelets, as in kube-apiserver; without it, each pod's status.hostIP does.
 	ClusterKubeconfig string
+	// AllowedNetworks are the CIDRs of --kubelet-allowed-networks.
+	AllowedNetworks []string
 }
 
 // NewKubeletOptions returns kube-apiserver's defaults.
@@ -48,7 +50,8 @@ func NewKubeletOptions() *KubeletOptions {
 
 // AddFlags registers the kubelet flags.
 func (o *KubeletOptions) AddFlags(fs *pflag.FlagSet) {
-	fs.StringVar(&o.ClusterKubeconfig, "kubelet-cluster-kubeconfig", o.ClusterKubeconfig, "Kubeconfig of the cluster whose kubelets run the pods. When set, kubelets are located from its Node objects (--kubelet-preferred-address-types, and the kubelet port the Node reports); otherwise at each pod's status.hostIP and --kubelet-port.")
+	fs.StringVar(&o.ClusterKubeconfig, "kubelet-cluster-kubeconfig", o.ClusterKubeconfig, "Kubeconfig of the cluster whose kubelets run the pods. When set, kubelets are located from its Node objects (--kubelet-preferred-address-types, and the kubelet port the Node reports); otherwise at each pod's status.hostIP and --kubelet-port, within --kubelet-allowed-networks.")
+	fs.StringSliceVar(&o.AllowedNetworks, "kubelet-allowed-networks", o.AllowedNetworks, "CIDRs where kubelets may be reached when --kubelet-cluster-kubeconfig is not given. A pod's status.hostIP is used as its kubelet's address only when it is inside one of them and is not a loopback, link-local, multicast or unspecified address; otherwise pods/log, exec, attach and portforward answer as for a missing Node. Empty (the default): no kubelet is reached without Node objects.")
 	fs.StringSliceVar(&o.Config.PreferredAddressTypes, "kubelet-preferred-address-types", o.Config.PreferredAddressTypes, "List of the preferred NodeAddressTypes to use for kubelet connections.")
 	fs.UintVar(&o.Config.Port, "kubelet-port", o.Config.Port, "Kubelet port, used when no Node reports one.")
 	fs.DurationVar(&o.Config.Timeout, "kubelet-timeout", o.Config.Timeout, "Timeout for kubelet operations.")
@@ -65,6 +68,12 @@ func (o *KubeletOptions) Validate() []error {
 	}
 	if o.Config.Port == 0 || o.Config.Port > 65535 {
 		errs = append(errs, fmt.Errorf("--kubelet-port %d must be between 1 and 65535", o.Config.Port))
+	}
+	if _, err := kubelet.ParseNetworks(o.AllowedNetworks); err != nil {
+		errs = append(errs, fmt.Errorf("--kubelet-allowed-networks: %w", err))
+	}
+	if len(o.AllowedNetworks) > 0 && o.ClusterKubeconfig != "" {
+		errs = append(errs, fmt.Errorf("--kubelet-allowed-networks applies only without --kubelet-cluster-kubeconfig, whose Node objects locate the kubelets"))
 	}
 	if o.Config.Timeout < 0 {
 		errs = append(errs, fmt.Errorf("--kubelet-timeout must not be negative"))
@@ -88,8 +97,13 @@ func (o *KubeletOptions) ApplyTo(cfg *apiserver.Config) error {
 			return err
 		}
 	} else {
-		var err error
-		if cfg.Kubelet, err = kubelet.NewHostIPGetter(o.Config); err != nil {
+		allowed, err := kubelet.ParseNetworks(o.AllowedNetworks)
+		if err != nil {
+			return fmt.Errorf("--kubelet-allowed-networks: %w", err)
+		}
+		config := o.Config
+		config.AllowedNetworks = allowed
+		if cfg.Kubelet, err = kubelet.NewHostIPGetter(config); err != nil {
 			return err
 		}
 	}

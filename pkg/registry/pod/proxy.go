@@ -31,6 +31,8 @@ import (
 	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
 	"k8s.io/apiserver/pkg/registry/rest"
 	netutils "k8s.io/utils/net"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/kubelet"
 )
 
 // File ported from:
@@ -106,7 +108,7 @@ func (r *ProxyREST) ResourceLocation(ctx context.Context, id string) (*url.URL, 
 	}
 	// Loopback, link-local and unspecified addresses would let the proxy reach the server's own
 	// host instead of a pod.
-	if ip := netutils.ParseIPSloppy(podIP); ip == nil || !ip.IsGlobalUnicast() {
+	if !kubelet.ProxyableIP(netutils.ParseIPSloppy(podIP)) {
 		return nil, apierrors.NewBadRequest("address not allowed")
 	}
 	loc := &url.URL{Scheme: scheme}

@@ -24,6 +24,10 @@ import (
 	"github.com/pod-apiserver/pod-apiserver/test/kubelet"
 )
 
+// UnreachableKubeletIP is a host IP the server started by StartWithKubelet trusts but where no
+// kubelet answers (TEST-NET-3, RFC 5737).
+const UnreachableKubeletIP = "203.0.113.1"
+
 // StartWithKubelet runs a stand-in kubelet and a pod-apiserver that trusts it and presents the
 // client certificate it wants, both until the test ends.
 func StartWithKubelet(t testing.TB) (*TestServer, *kubelet.Server) {
@@ -40,6 +44,7 @@ func StartWithKubelet(t testing.TB) (*TestServer, *kubelet.Server) {
 	t.Cleanup(func() { _ = kl.Close() })
 	ts := Start(t, func(o *server.Options) {
 		o.Kubelet.Config.Port = uint(kl.Port)
+		o.Kubelet.AllowedNetworks = []string{kl.Host + "/32", UnreachableKubeletIP + "/32"}
 		o.Kubelet.Config.CertFile = certs.ClientCertFile
 		o.Kubelet.Config.KeyFile = certs.ClientKeyFile
 		o.Kubelet.Config.CAFile = certs.CAFile
