@@ -18,9 +18,11 @@ package server
 
 import (
 	"fmt"
+	"slices"
 
 	"k8s.io/apimachinery/pkg/util/sets"
 	"k8s.io/apiserver/pkg/admission"
+	genericapiserver "k8s.io/apiserver/pkg/server"
 	genericoptions "k8s.io/apiserver/pkg/server/options"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
@@ -28,6 +30,7 @@ import (
 	"github.com/pod-apiserver/pod-apiserver/pkg/admission/defaulttolerationseconds"
 	"github.com/pod-apiserver/pod-apiserver/pkg/admission/namespacelifecycle"
 	"github.com/pod-apiserver/pod-apiserver/pkg/admission/nodedeclaredfeatures"
+	"github.com/pod-apiserver/pod-apiserver/pkg/admission/noderestriction"
 	"github.com/pod-apiserver/pod-apiserver/pkg/admission/nodes"
 	"github.com/pod-apiserver/pod-apiserver/pkg/admission/podresize"
 	"github.com/pod-apiserver/pod-apiserver/pkg/admission/priority"
@@ -37,6 +40,7 @@ import (
 // podAdmissionOrder lists the admission plugins offered, in kube-apiserver's chain order.
 var podAdmissionOrder = []string{
 	namespacelifecycle.PluginName,
+	noderestriction.PluginName,
 	priority.PluginName,
 	defaulttolerationseconds.PluginName,
 	runtimeclass.PluginName,
@@ -49,6 +53,7 @@ var podAdmissionOrder = []string{
 func offerPodAdmission(o *genericoptions.AdmissionOptions, autoCreateNamespaces *bool) {
 	o.Plugins = admission.NewPlugins()
 	namespacelifecycle.Register(o.Plugins, autoCreateNamespaces)
+	noderestriction.Register(o.Plugins)
 	priority.Register(o.Plugins)
 	defaulttolerationseconds.Register(o.Plugins)
 	runtimeclass.Register(o.Plugins)
@@ -62,7 +67,10 @@ func offerPodAdmission(o *genericoptions.AdmissionOptions, autoCreateNamespaces 
 // named by --kubelet-cluster-kubeconfig. Without one the server acts as a cluster that has no
 // Nodes yet, as kube-apiserver does before kubelets register: an update that needs to look at
 // the pod's node (a resize of a bound pod) is refused with "node not found".
-func (o *Options) podAdmissionInitializers() ([]admission.PluginInitializer, error) {
+//
+// NodeRestriction (on by default here, since the Node authorizer is: it leaves pod writes of nodes
+// to this plugin) finds existing pods through the Node authorizer's pod informer.
+func (o *Options) podAdmissionInitializers(cfg *genericapiserver.Config) ([]admission.PluginInitializer, error) {
 	var getter nodes.Getter = nodes.None{}
 	if path := o.Kubelet.ClusterKubeconfig; path != "" {
 		restConfig, err := clientcmd.BuildConfigFromFlags("", path)
@@ -76,5 +84,13 @@ func (o *Options) podAdmissionInitializers() ([]admission.PluginInitializer, err
 		}
 		getter = client.CoreV1().Nodes()
 	}
-	return []admission.PluginInitializer{nodes.NewInitializer(getter)}, nil
+	initializers := []admission.PluginInitializer{nodes.NewInitializer(getter)}
+	if !slices.Contains(o.Recommended.Admission.DisablePlugins, noderestriction.PluginName) {
+		pods, err := o.nodePodGetter(cfg)
+		if err != nil {
+			return nil, err
+		}
+		initializers = append(initializers, noderestriction.NewInitializer(pods))
+	}
+	return initializers, nil
 }

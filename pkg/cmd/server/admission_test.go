@@ -21,6 +21,7 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apiserver/pkg/admission"
@@ -29,8 +30,14 @@ import (
 	"k8s.io/client-go/informers"
 	kubefake "k8s.io/client-go/kubernetes/fake"
 
+	"github.com/pod-apiserver/pod-apiserver/pkg/admission/noderestriction"
+	"github.com/pod-apiserver/pod-apiserver/pkg/admission/nodes"
 	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver"
 )
+
+func noPods(_, name string) (*corev1.Pod, error) {
+	return nil, apierrors.NewNotFound(corev1.Resource("pods"), name)
+}
 
 // admitNewPod runs the admission chain the flags build over a new pod.
 func admitNewPod(t *testing.T, args ...string) *corev1.Pod {
@@ -44,7 +51,8 @@ func admitNewPod(t *testing.T, args ...string) *corev1.Pod {
 	client := kubefake.NewClientset(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "ns"}})
 	factory := informers.NewSharedInformerFactory(client, 0)
 	if err := o.Recommended.Admission.ApplyTo(cfg, factory, client,
-		fake.NewSimpleDynamicClient(runtime.NewScheme()), cfg.FeatureGate, cfg.EffectiveVersion); err != nil {
+		fake.NewSimpleDynamicClient(runtime.NewScheme()), cfg.FeatureGate, cfg.EffectiveVersion,
+		nodes.NewInitializer(nodes.None{}), noderestriction.NewInitializer(noPods)); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -105,7 +105,7 @@ func (o *Options) Config(etcdServers []string, bundle *pki.Bundle) (*apiserver.C
 		return nil, err
 	}
 	applyOpenAPISecurity(&cfg.Config)
-	if err := ro.Authorization.ApplyTo(&cfg.Config.Authorization); err != nil {
+	if err := o.applyAuthorization(&cfg.Config); err != nil {
 		return nil, err
 	}
 	authz, err := withPublicInfoViewer(cfg.Config.Authorization.Authorizer)
@@ -145,7 +145,7 @@ func (o *Options) applyAdmission(cfg *genericapiserver.RecommendedConfig) error 
 	}
 	cfg.ClientConfig = cfg.LoopbackClientConfig
 	cfg.SharedInformerFactory = informers.NewSharedInformerFactory(kubeClient, 10*time.Minute)
-	initializers, err := o.podAdmissionInitializers()
+	initializers, err := o.podAdmissionInitializers(&cfg.Config)
 	if err != nil {
 		return err
 	}

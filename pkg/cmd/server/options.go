@@ -34,6 +34,7 @@ import (
 	logsapi "k8s.io/component-base/logs/api/v1"
 
 	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver"
+	"github.com/pod-apiserver/pod-apiserver/pkg/authorizer/node"
 )
 
 const (
@@ -72,6 +73,11 @@ type Options struct {
 	Logs        *logsapi.LoggingConfiguration
 	Kubelet     *KubeletOptions
 	PodHost     *PodHostOptions
+	// Authorization holds --authorization-mode; Recommended.Authorization the webhook's flags.
+	Authorization *AuthorizationOptions
+
+	// nodePods is shared by the Node authorizer and NodeRestriction once built.
+	nodePods node.PodGetter
 }
 
 // NewOptions returns the defaults: embedded etcd under ./pod-apiserver-data, HTTPS on
@@ -106,6 +112,8 @@ func NewOptions() *Options {
 		Logs:                logsapi.NewLoggingConfiguration(),
 		Kubelet:             NewKubeletOptions(),
 		PodHost:             NewPodHostOptions(),
+
+		Authorization: &AuthorizationOptions{},
 	}
 	// The generic webhook and admission policy plugins read configuration kinds this server does
 	// not serve; only NamespaceLifecycle and the pod plugins are offered.
@@ -132,6 +140,7 @@ func (o *Options) Flags() cliflag.NamedFlagSets {
 	o.Recommended.SecureServing.AddFlags(fss.FlagSet("secure serving"))
 	o.Recommended.Authentication.AddFlags(fss.FlagSet("authentication"))
 	o.Recommended.Authorization.AddFlags(fss.FlagSet("authorization"))
+	o.Authorization.AddFlags(fss.FlagSet("authorization"))
 	o.Recommended.Audit.AddFlags(fss.FlagSet("auditing"))
 	o.Recommended.Features.AddFlags(fss.FlagSet("features"))
 	o.Recommended.Admission.AddFlags(fss.FlagSet("admission"))
@@ -183,6 +192,7 @@ func (o *Options) Validate() error {
 	errs = append(errs, o.Recommended.SecureServing.Validate()...)
 	errs = append(errs, o.Recommended.Authentication.Validate()...)
 	errs = append(errs, o.Recommended.Authorization.Validate()...)
+	errs = append(errs, o.Authorization.Validate(o.Recommended.Authorization.RemoteKubeConfigFile)...)
 	errs = append(errs, o.Recommended.Audit.Validate()...)
 	errs = append(errs, o.Recommended.Features.Validate()...)
 	errs = append(errs, o.Recommended.Admission.Validate()...)
