@@ -106,7 +106,7 @@ func (o *Options) authorizationModes() []string {
 // --authorization-kubeconfig does.
 func (o *Options) applyAuthorization(cfg *genericapiserver.Config) error {
 	delegated := o.Recommended.Authorization
-	authorizers := []union.NamedAuthorizer{{AuthorizerName: "kubernetes.io/privileged-groups", Authorizer: authorizerfactory.NewPrivilegedGroups(user.SystemPrivilegedGroup)}}
+	authorizers := []union.NamedAuthorizer{{AuthorizerName: "kubernetes.io/system-privileged-group", Authorizer: authorizerfactory.NewPrivilegedGroups(user.SystemPrivilegedGroup)}}
 	if len(delegated.AlwaysAllowPaths) > 0 {
 		paths, err := path.NewAuthorizer(delegated.AlwaysAllowPaths)
 		if err != nil {
@@ -152,7 +152,9 @@ func (o *Options) applyAuthorization(cfg *genericapiserver.Config) error {
 		default:
 			return fmt.Errorf("--authorization-mode: unsupported mode %q", mode)
 		}
-		authorizers = append(authorizers, union.NamedAuthorizer{AuthorizerName: mode, Authorizer: a})
+		// Named as kube-apiserver names them; the name prefixes the reason a 403 gives.
+		// k8s.io/kubernetes@v1.37.2 pkg/kubeapiserver/authorizer GetNameForAuthorizerMode
+		authorizers = append(authorizers, union.NamedAuthorizer{AuthorizerName: strings.ToLower(mode), Authorizer: a})
 	}
 	var err error
 	cfg.Authorization.Authorizer, err = union.New(authorizers...)
