@@ -155,6 +155,9 @@ type nodeGetter struct {
 
 func (g *nodeGetter) GetConnectionInfo(ctx context.Context, pod *corev1.Pod) (*ConnectionInfo, error) {
 	node, err := g.nodes.Get(ctx, pod.Spec.NodeName, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil, nodeNotFound(pod.Spec.NodeName)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -209,9 +212,7 @@ type hostIPGetter struct {
 func (g *hostIPGetter) GetConnectionInfo(ctx context.Context, pod *corev1.Pod) (*ConnectionInfo, error) {
 	ip := netutils.ParseIPSloppy(pod.Status.HostIP)
 	if !ProxyableIP(ip) || !inNetworks(ip, g.allowed) {
-		// k8s.io/kubernetes@v1.37.2 pkg/kubelet/client NodeConnectionInfoGetter.GetConnectionInfo:
-		// the Node lookup's NotFound is the answer.
-		return nil, apierrors.NewNotFound(corev1.Resource("nodes"), pod.Spec.NodeName)
+		return nil, nodeNotFound(pod.Spec.NodeName)
 	}
 	return &ConnectionInfo{
 		Scheme:                         "https",
@@ -220,6 +221,15 @@ func (g *hostIPGetter) GetConnectionInfo(ctx context.Context, pod *corev1.Pod) (
 		Transport:                      g.secure,
 		InsecureSkipTLSVerifyTransport: g.insecure,
 	}, nil
+}
+
+// nodeNotFound is kube-apiserver's answer for a pod whose Node does not exist: the node store's
+// NotFound, qualified by the resource of the request (pods), so `pods "<node name>" not found`.
+//
+// k8s.io/kubernetes@v1.37.2 pkg/kubelet/client NodeConnectionInfoGetter.GetConnectionInfo, through
+// k8s.io/apiserver/pkg/registry/generic/registry Store.Get (qualifiedResourceFromContext)
+func nodeNotFound(nodeName string) error {
+	return apierrors.NewNotFound(corev1.Resource("pods"), nodeName)
 }
 
 func portOrDefault(port uint) int {

@@ -98,7 +98,7 @@ func TestGetConnectionInfo(t *testing.T) {
 					t.Fatalf("want NotFound, got %v", err)
 				}
 				// kube-apiserver's answer when the pod's Node does not exist.
-				if want := `nodes "` + tc.pod.Spec.NodeName + `" not found`; err.Error() != want {
+				if want := `pods "` + tc.pod.Spec.NodeName + `" not found`; err.Error() != want {
 					t.Fatalf("message %q, want %q", err.Error(), want)
 				}
 				return

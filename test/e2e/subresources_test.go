@@ -64,6 +64,10 @@ func TestKubectlSubresources(t *testing.T) {
 
 	scheduledPod(t, client, "app", kl.Host, hostAddress(), "main", "side")
 	scheduledPod(t, client, "lost", framework.UnreachableKubeletIP, "", "main")
+	scheduledPod(t, client, "on-loopback", "127.0.0.1", "", "main")
+	byName := framework.NewPod("by-name", "main")
+	byName.Spec.NodeName = "localhost"
+	createPod(t, client, byName)
 	if _, err := client.CoreV1().Pods("default").Create(context.Background(), framework.NewPod("waiting", "main"), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -115,6 +119,9 @@ func TestKubectlSubresources(t *testing.T) {
 			{"unknown container exec", []string{"exec", "app", "-c", "nope", "--", "true"}, "container nope is not valid for pod app"},
 			{"unscheduled exec", []string{"exec", "waiting", "--", "true"}, "pod waiting does not have a host assigned"},
 			{"unreachable kubelet", []string{"logs", "lost"}, framework.UnreachableKubeletIP},
+			// kubectl's output from kube-apiserver v1.37.2 for a pod whose Node does not exist.
+			{"node name is no address", []string{"logs", "by-name"}, `Error from server (NotFound): pods "localhost" not found`},
+			{"loopback host IP", []string{"exec", "on-loopback", "--", "true"}, `error: unable to upgrade connection: pods "node-1" not found`},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {

@@ -71,7 +71,9 @@ func wantForbidden(t *testing.T, what string, err error, message string) {
 }
 
 // A node (system:node:<name>, group system:nodes) reads and writes only the pods bound to it, as
-// kube-apiserver's Node authorizer and NodeRestriction admission allow, with their messages.
+// kube-apiserver's Node authorizer and NodeRestriction admission allow, with their messages. Every
+// message here was recorded from kube-apiserver v1.37.2 run with --authorization-mode=Node,RBAC
+// --enable-admission-plugins=NodeRestriction and the same token file.
 func TestNodeRestriction(t *testing.T) {
 	ts := startWithTokens(t, "node-a-token,system:node:node-a,uid-a,\"system:nodes\"\n")
 	admin := ts.Client(t)
@@ -174,8 +176,8 @@ func TestNodeRestriction(t *testing.T) {
 		mirror.Name = "mirror-owned"
 		mirror.OwnerReferences = []metav1.OwnerReference{{APIVersion: "v1", Kind: "Node", Name: "node-a", UID: "uid-a", Controller: ptr.To(true)}}
 		_, err = pods.Create(ctx, mirror, metav1.CreateOptions{})
-		if !apierrors.IsNotFound(err) || err.Error() != `nodes "node-a" not found` {
-			t.Errorf("create owned mirror: %v, want 404 nodes \"node-a\" not found", err)
+		if status, ok := err.(apierrors.APIStatus); !ok || status.Status().Code != 404 || status.Status().Message != `node "node-a" not found` || status.Status().Details.Kind != "node" {
+			t.Errorf("create owned mirror: %v, want 404 node \"node-a\" not found", err)
 		}
 
 		err = pods.Delete(ctx, "pod-b", metav1.DeleteOptions{})

@@ -178,7 +178,8 @@ func (p *Plugin) admitPodCreate(ctx context.Context, nodeName string, a admissio
 	}
 	n, err := p.nodes.Get(ctx, nodeName, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
-		return err
+		// kube reads Nodes from a lister, whose NotFound names the resource "node".
+		return apierrors.NewNotFound(corev1.Resource("node"), nodeName)
 	}
 	if err != nil {
 		return admission.NewForbidden(a, fmt.Errorf("error looking up node %s to verify uid: %v", nodeName, err))
