@@ -18,6 +18,14 @@ package integration
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
 	"os"
 	"path/filepath"
 	"testing"
@@ -236,4 +244,70 @@ func TestAuthorizationModes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// nodeCertConfig is a client of ts authenticating as node nodeName with a client certificate
+// (CN=system:node:<name>, O=system:nodes) signed by the server's generated CA, as a kubelet's.
+func nodeCertConfig(t *testing.T, ts *framework.TestServer, nodeName string) *rest.Config {
+	t.Helper()
+	pkiDir := ts.Options.CertificatesDir()
+	caPair, err := tls.LoadX509KeyPair(filepath.Join(pkiDir, "ca.crt"), filepath.Join(pkiDir, "ca.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, err := x509.ParseCertificate(caPair.Certificate[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(time.Now().UnixNano()),
+		Subject:      pkix.Name{CommonName: "system:node:" + nodeName, Organization: []string{"system:nodes"}},
+		NotBefore:    time.Now().Add(-time.Minute),
+		NotAfter:     time.Now().Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caPair.PrivateKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := rest.AnonymousClientConfig(ts.ClientConfig)
+	cfg.CertData = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	cfg.KeyData = pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})
+	return cfg
+}
+
+// The same restriction for a kubelet that authenticates with a client certificate.
+func TestNodeRestrictionClientCertificate(t *testing.T) {
+	ts := framework.Start(t)
+	ctx := context.Background()
+	adminPods := ts.Client(t).CoreV1().Pods("default")
+	for name, nodeName := range map[string]string{"on-a": "node-a", "on-b": "node-b"} {
+		pod := framework.NewPod(name)
+		pod.Spec.NodeName = nodeName
+		if _, err := adminPods.Create(ctx, pod, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pods := framework.ClientFor(t, nodeCertConfig(t, ts, "node-b")).CoreV1().Pods("default")
+	patch := []byte(`{"status":{"phase":"Running"}}`)
+	if err := wait.PollUntilContextTimeout(ctx, 50*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {
+		_, err := pods.Get(ctx, "on-b", metav1.GetOptions{})
+		return err == nil, nil
+	}); err != nil {
+		t.Fatalf("node-b never read its own pod: %v", err)
+	}
+	if _, err := pods.Patch(ctx, "on-b", "application/merge-patch+json", patch, metav1.PatchOptions{}, "status"); err != nil {
+		t.Errorf("node-b writing its own pod's status: %v", err)
+	}
+	_, err := pods.Patch(ctx, "on-a", "application/merge-patch+json", patch, metav1.PatchOptions{}, "status")
+	wantForbidden(t, "node-b writing node-a's pod status", err, `pods "on-a" is forbidden: node "node-b" can only update pod status for pods with spec.nodeName set to itself`)
 }
