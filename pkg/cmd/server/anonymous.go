@@ -25,7 +25,6 @@ import (
 	"k8s.io/apiserver/pkg/authentication/request/anonymous"
 	"k8s.io/apiserver/pkg/authentication/user"
 	"k8s.io/apiserver/pkg/authorization/authorizer"
-	"k8s.io/apiserver/pkg/authorization/union"
 )
 
 // healthPaths are what kubelet probes and load balancers ask for. They, and the individual
@@ -60,30 +59,23 @@ func (o *Options) anonymousAuthenticator() authenticator.Request {
 	})
 }
 
-// withPublicInfoViewer puts the grant of kube's system:public-info-viewer ClusterRole (bound to
-// system:authenticated and system:unauthenticated) in front of the configured authorizer, so
-// that a health probe is answered without asking a webhook, whatever --authorization-* say.
+// publicInfoViewer is the grant of kube's system:public-info-viewer ClusterRole (bound to
+// system:authenticated and system:unauthenticated); applyAuthorization puts it in front of the
+// configured modes, so that a health probe is answered without asking a webhook, whatever
+// --authorization-* say. It has no opinion, and gives no reason, on anything else, so the 403
+// messages of the modes after it stay kube's.
 // k8s.io/kubernetes@v1.37.2 plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go ClusterRoles
 // (system:public-info-viewer) and ClusterRoleBindings; as for authentication, the checks under the
 // health paths are included.
-func withPublicInfoViewer(next authorizer.Authorizer) (authorizer.Authorizer, error) {
-	public := authorizer.AuthorizerFunc(func(_ context.Context, a authorizer.Attributes) (authorizer.Decision, string, error) {
-		if a.IsResourceRequest() || a.GetVerb() != "get" || a.GetUser() == nil {
-			return authorizer.DecisionNoOpinion, "", nil
-		}
-		if p := a.GetPath(); isHealthPath(p) || p == "/version" || p == "/version/" {
-			return authorizer.DecisionAllow, "", nil
-		}
+var publicInfoViewer = authorizer.AuthorizerFunc(func(_ context.Context, a authorizer.Attributes) (authorizer.Decision, string, error) {
+	if a.IsResourceRequest() || a.GetVerb() != "get" || a.GetUser() == nil {
 		return authorizer.DecisionNoOpinion, "", nil
-	})
-	if next == nil {
-		return public, nil
 	}
-	return union.New(
-		union.NamedAuthorizer{AuthorizerName: "pod-apiserver.io/public-info-viewer", Authorizer: public},
-		union.NamedAuthorizer{AuthorizerName: "pod-apiserver.io/configured", Authorizer: next},
-	)
-}
+	if p := a.GetPath(); isHealthPath(p) || p == "/version" || p == "/version/" {
+		return authorizer.DecisionAllow, "", nil
+	}
+	return authorizer.DecisionNoOpinion, "", nil
+})
 
 // withoutAnonymous drops the anonymous fallback that k8s.io/apiserver's delegated authenticator
 // always carries, so that anonymous access follows anonymousAuthenticator alone.

@@ -102,12 +102,15 @@ func (o *Options) authorizationModes() []string {
 	return o.Authorization.effectiveModes(o.Recommended.Authorization.RemoteKubeConfigFile)
 }
 
-// applyAuthorization builds the authorizer chain: system:masters, the always-allowed paths,
-// then the modes in order. A mounted ServiceAccount token never switches the webhook on: only
+// applyAuthorization builds the authorizer chain: system:masters, the public health and version
+// paths, the always-allowed paths, then the modes in order. A mounted ServiceAccount token never switches the webhook on: only
 // --authorization-kubeconfig does.
 func (o *Options) applyAuthorization(cfg *genericapiserver.Config) error {
 	delegated := o.Recommended.Authorization
-	authorizers := []union.NamedAuthorizer{{AuthorizerName: "kubernetes.io/system-privileged-group", Authorizer: authorizerfactory.NewPrivilegedGroups(user.SystemPrivilegedGroup)}}
+	authorizers := []union.NamedAuthorizer{
+		{AuthorizerName: "kubernetes.io/system-privileged-group", Authorizer: authorizerfactory.NewPrivilegedGroups(user.SystemPrivilegedGroup)},
+		{AuthorizerName: "pod-apiserver.io/public-info-viewer", Authorizer: publicInfoViewer},
+	}
 	if len(delegated.AlwaysAllowPaths) > 0 {
 		paths, err := path.NewAuthorizer(delegated.AlwaysAllowPaths)
 		if err != nil {

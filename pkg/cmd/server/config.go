@@ -108,11 +108,6 @@ func (o *Options) Config(etcdServers []string, bundle *pki.Bundle) (*apiserver.C
 	if err := o.applyAuthorization(&cfg.Config); err != nil {
 		return nil, err
 	}
-	authz, err := withPublicInfoViewer(cfg.Config.Authorization.Authorizer)
-	if err != nil {
-		return nil, err
-	}
-	cfg.Config.Authorization.Authorizer = authz
 	if err := ro.Audit.ApplyTo(&cfg.Config); err != nil {
 		return nil, err
 	}
