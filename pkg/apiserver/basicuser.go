@@ -24,7 +24,6 @@ import (
 	authorizationv1 "k8s.io/api/authorization/v1"
 	"k8s.io/apiserver/pkg/authentication/user"
 	"k8s.io/apiserver/pkg/authorization/authorizer"
-	"k8s.io/apiserver/pkg/authorization/union"
 )
 
 // basicUser grants every authenticated user what kube's default RBAC policy grants
@@ -62,15 +61,34 @@ func (basicUser) Authorize(_ context.Context, a authorizer.Attributes) (authoriz
 	return authorizer.DecisionNoOpinion, "", nil
 }
 
-// withBasicUser puts basicUser in front of authz.
+// withBasicUser puts basicUser in front of authz. Not as a union: a union prefixes the reasons of
+// the authorizers it holds with their names, and a 403 must carry the configured chain's reasons
+// as kube-apiserver words them (e.g. "node: no relationship found ...").
 func withBasicUser(authz authorizer.Authorizer) (authorizer.Authorizer, error) {
 	if authz == nil {
 		return nil, nil
 	}
-	return union.New(
-		union.NamedAuthorizer{AuthorizerName: "basic-user", Authorizer: authorizer.AuthorizerFunc(basicUser{}.Authorize)},
-		union.NamedAuthorizer{AuthorizerName: "configured", Authorizer: authz},
-	)
+	return basicUserFirst{next: authz}, nil
+}
+
+type basicUserFirst struct{ next authorizer.Authorizer }
+
+func (b basicUserFirst) Authorize(ctx context.Context, a authorizer.Attributes) (authorizer.Decision, string, error) {
+	if d, _, _ := (basicUser{}).Authorize(ctx, a); d == authorizer.DecisionAllow {
+		return d, "", nil
+	}
+	return b.next.Authorize(ctx, a)
+}
+
+func (b basicUserFirst) ConditionsAwareAuthorize(ctx context.Context, a authorizer.Attributes) authorizer.ConditionsAwareDecision {
+	if d, _, _ := (basicUser{}).Authorize(ctx, a); d == authorizer.DecisionAllow {
+		return authorizer.ConditionsAwareDecisionFromParts(d, "", nil)
+	}
+	return b.next.ConditionsAwareAuthorize(ctx, a)
+}
+
+func (b basicUserFirst) EvaluateConditions(ctx context.Context, d authorizer.ConditionsAwareDecision, data authorizer.ConditionsData) (authorizer.Decision, string, error) {
+	return b.next.EvaluateConditions(ctx, d, data)
 }
 
 // discoveryPath matches the URLs of kube's system:discovery role.
