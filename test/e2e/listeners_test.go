@@ -55,11 +55,10 @@ func TestBinaryListeners(t *testing.T) {
 	if err := os.Chmod(dataDir, 0o777); err != nil {
 		t.Fatal(err)
 	}
-	port := freePort(t)
-	cmd, kubeconfig := startBinary(t, bin, dataDir, port)
+	srv, kubeconfig, port := startBinary(t, bin, dataDir, 0)
 	mustKubectl(t, kubeconfig, "", "get", "pods")
 
-	listeners, err := procnet.Listeners(cmd.Process.Pid)
+	listeners, err := procnet.Listeners(srv.cmd.Process.Pid)
 	if err != nil {
 		t.Fatal(err)
 	}
