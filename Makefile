@@ -8,6 +8,7 @@ export PATH := $(BIN):$(PATH)
 .PHONY: all build run tools test test-unit test-integration test-external-etcd test-e2e verify update-openapi bench bench-go clean image test-image
 .PHONY: test-manifests test-deploy kind-up
 .PHONY: test-differential
+.PHONY: test-fault
 
 all: build
 
@@ -32,7 +33,7 @@ tools:
 	bash hack/install-tools.sh
 
 ## test: everything CI runs.
-test: tools verify test-unit test-image test-integration test-external-etcd test-e2e test-manifests test-deploy
+test: tools verify test-unit test-image test-integration test-external-etcd test-e2e test-manifests test-deploy test-fault
 
 # CI (CI=true) runs the unit and integration suites under the race detector; RACE= turns it off.
 RACE ?= $(if $(CI),-race,)
@@ -70,6 +71,13 @@ kind-up: build image
 ## and prints the agreement of a seeded random differential (SEED, N). Not part of make test.
 test-differential: tools
 	bash hack/test-differential.sh
+
+## test-fault: kill -9, SIGTERM, etcd and leader loss, a partitioned replica (needs root and
+## iproute2, else skipped), hostile requests; prints its figures.
+## The full output (server and etcd logs) is kept in _output/test-fault.log.
+test-fault: tools
+	@mkdir -p _output; $(GO) test -count=1 -v -timeout 10m ./test/fault/... >_output/test-fault.log 2>&1; rc=$$?; \
+	grep -E '^(=== RUN|--- |    [a-z_]+_test\.go:[0-9]+:|PASS|FAIL|ok)' _output/test-fault.log; exit $$rc
 
 verify:
 	bash hack/verify-boilerplate.sh

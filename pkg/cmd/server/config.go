@@ -111,7 +111,7 @@ func (o *Options) Config(etcdServers []string, bundle *pki.Bundle) (*apiserver.C
 	if err := ro.Audit.ApplyTo(&cfg.Config); err != nil {
 		return nil, err
 	}
-	if err := ro.Features.ApplyTo(&cfg.Config, nil, nil); err != nil {
+	if err := o.applyFeatures(&cfg.Config, cfg.LoopbackClientConfig); err != nil {
 		return nil, err
 	}
 	if err := o.applyAdmission(cfg); err != nil {

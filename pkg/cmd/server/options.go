@@ -95,9 +95,6 @@ func NewOptions() *Options {
 	recommended.Authentication.RemoteKubeConfigFileOptional = true
 	recommended.Authentication.SkipInClusterLookup = false
 	recommended.Authorization.RemoteKubeConfigFileOptional = true
-	// Priority and fairness needs the flowcontrol API of a full control plane; max-in-flight
-	// limits apply instead.
-	recommended.Features.EnablePriorityAndFairness = false
 	// No Nodes are served and there is no core cluster to read them from.
 	recommended.CoreAPI = nil
 	serverRun := genericoptions.NewServerRunOptions()
