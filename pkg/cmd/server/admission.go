@@ -70,7 +70,7 @@ func offerPodAdmission(o *genericoptions.AdmissionOptions, autoCreateNamespaces 
 //
 // NodeRestriction (on by default here, since the Node authorizer is: it leaves pod writes of nodes
 // to this plugin) finds existing pods through the Node authorizer's pod informer.
-func (o *Options) podAdmissionInitializers(cfg *genericapiserver.Config) ([]admission.PluginInitializer, error) {
+func (o *Options) podAdmissionInitializers(cfg *genericapiserver.Config, shared *sharedState) ([]admission.PluginInitializer, error) {
 	var getter nodes.Getter = nodes.None{}
 	if path := o.Kubelet.ClusterKubeconfig; path != "" {
 		restConfig, err := clientcmd.BuildConfigFromFlags("", path)
@@ -86,7 +86,7 @@ func (o *Options) podAdmissionInitializers(cfg *genericapiserver.Config) ([]admi
 	}
 	initializers := []admission.PluginInitializer{nodes.NewInitializer(getter)}
 	if !slices.Contains(o.Recommended.Admission.DisablePlugins, noderestriction.PluginName) {
-		pods, err := o.nodePodGetter(cfg)
+		pods, err := shared.nodePodGetter(cfg)
 		if err != nil {
 			return nil, err
 		}

@@ -34,7 +34,6 @@ import (
 	logsapi "k8s.io/component-base/logs/api/v1"
 
 	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver"
-	"github.com/pod-apiserver/pod-apiserver/pkg/authorizer/node"
 )
 
 const (
@@ -65,7 +64,7 @@ type Options struct {
 	// EmbeddedEtcdUnsafeNoFsync speeds up the embedded etcd at the cost of durability (tests only).
 	EmbeddedEtcdUnsafeNoFsync bool
 
-	// generatedClientCA is set when Config made the generated CA the client CA (delegatedauth.go).
+	// generatedClientCA is set when Complete made the generated CA the client CA (delegatedauth.go).
 	generatedClientCA string
 
 	ServerRun   *genericoptions.ServerRunOptions
@@ -75,9 +74,6 @@ type Options struct {
 	PodHost     *PodHostOptions
 	// Authorization holds --authorization-mode; Recommended.Authorization the webhook's flags.
 	Authorization *AuthorizationOptions
-
-	// nodePods is shared by the Node authorizer and NodeRestriction once built.
-	nodePods node.PodGetter
 }
 
 // NewOptions returns the defaults: embedded etcd under ./pod-apiserver-data, HTTPS on
@@ -174,12 +170,14 @@ func (o *Options) ServerURL() string {
 	return "https://" + net.JoinHostPort(host, strconv.Itoa(o.Recommended.SecureServing.BindPort))
 }
 
-// Validate checks the flags; an embedded etcd stands in for missing --etcd-servers.
+// Validate checks the flags, before or after Complete, without changing them.
 func (o *Options) Validate() error {
 	var errs []error
 	if o.DataDir == "" {
 		errs = append(errs, fmt.Errorf("--data-dir must not be empty"))
 	}
+	// Before Complete the embedded etcd has no address yet: the other etcd flags are checked on a
+	// copy that names a stand-in.
 	etcd := *o.Recommended.Etcd
 	if o.UsesEmbeddedEtcd() {
 		etcd.StorageConfig.Transport.ServerList = []string{"unix://embedded"}
