@@ -28,6 +28,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	utilerrors "k8s.io/apimachinery/pkg/util/errors"
 	genericoptions "k8s.io/apiserver/pkg/server/options"
 	utilcompatibility "k8s.io/apiserver/pkg/util/compatibility"
 	cliflag "k8s.io/component-base/cli/flag"
@@ -170,7 +171,8 @@ func (o *Options) ServerURL() string {
 	return "https://" + net.JoinHostPort(host, strconv.Itoa(o.Recommended.SecureServing.BindPort))
 }
 
-// Validate checks the flags, before or after Complete, without changing them.
+// Validate checks the flags, before or after Complete, without changing them. The error is a
+// k8s.io/apimachinery/pkg/util/errors.Aggregate of every problem found.
 func (o *Options) Validate() error {
 	var errs []error
 	if o.DataDir == "" {
@@ -200,8 +202,20 @@ func (o *Options) Validate() error {
 			errs = append(errs, fmt.Errorf("--token-auth-file: %w", err))
 		}
 	}
-	if len(errs) > 0 {
-		return fmt.Errorf("invalid options: %v", errs)
+	if agg := utilerrors.NewAggregate(errs); agg != nil {
+		return invalidOptions{agg}
 	}
 	return nil
+}
+
+// invalidOptions is every problem Validate found. It prints one a line, so that a long command
+// line's mistakes can be read and fixed in one go.
+type invalidOptions struct{ utilerrors.Aggregate }
+
+func (e invalidOptions) Error() string {
+	msg := "invalid options:"
+	for _, err := range e.Errors() {
+		msg += "\n  " + err.Error()
+	}
+	return msg
 }

@@ -17,6 +17,7 @@ limitations under the License.
 package server
 
 import (
+	"errors"
 	"net"
 	"path/filepath"
 	"slices"
@@ -25,6 +26,7 @@ import (
 	"testing"
 
 	"github.com/spf13/pflag"
+	utilerrors "k8s.io/apimachinery/pkg/util/errors"
 
 	"github.com/pod-apiserver/pod-apiserver/pkg/pki"
 )
@@ -165,3 +167,41 @@ func TestCompleteIsTheOnlyStepThatChangesOptions(t *testing.T) {
 	}
 }
 
+// Every mistake on a command line is reported at once, one a line.
+func TestValidateReportsEveryProblem(t *testing.T) {
+	args := []string{"--data-dir=", "--kubelet-port=0", "--tls-san=a b",
+		"--shutdown-watch-termination-grace-period=-1s", "--enable-admission-plugins=NoSuchPlugin"}
+	err := parse(t, args...).Validate()
+	var agg utilerrors.Aggregate
+	if !errors.As(err, &agg) {
+		t.Fatalf("Validate(%v) = %v, want an aggregate", args, err)
+	}
+	if len(agg.Errors()) < len(args) {
+		t.Errorf("%d problems reported for %d bad flags: %v", len(agg.Errors()), len(args), agg.Errors())
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if lines[0] != "invalid options:" || len(lines) != len(agg.Errors())+1 {
+		t.Fatalf("not one problem a line:\n%s", err)
+	}
+	for _, flag := range []string{"--data-dir", "--kubelet-port", "--tls-san", "shutdown-watch-termination-grace-period", "NoSuchPlugin"} {
+		found := 0
+		for _, line := range lines[1:] {
+			if strings.Contains(line, flag) {
+				found++
+			}
+		}
+		if found == 0 {
+			t.Errorf("no line names %s:\n%s", flag, err)
+		}
+	}
+
+	// The command prints them so, not as Go's slice of errors.
+	cmd := NewCommand(t.Context())
+	var out strings.Builder
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs(append(args, "--cert-dir="+t.TempDir()))
+	if err := cmd.Execute(); err == nil || !strings.HasPrefix(err.Error(), "invalid options:\n  ") || len(strings.Split(err.Error(), "\n")) != len(lines) {
+		t.Errorf("command: %v", err)
+	}
+}
