@@ -37,6 +37,7 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
+	corev1client "k8s.io/client-go/kubernetes/typed/core/v1"
 
 	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/validation"
 	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver"
@@ -139,7 +140,11 @@ func (o *Options) Config() (*apiserver.Config, error) {
 		return nil, err
 	}
 	config := &apiserver.Config{GenericConfig: cfg, PrivilegedGroups: ro.Authorization.AlwaysAllowGroups, NamespaceController: o.NamespaceController}
-	if err := o.Kubelet.ApplyTo(config); err != nil {
+	clusterNodes, err := shared.clusterNodes(o.Kubelet)
+	if err != nil {
+		return nil, err
+	}
+	if err := o.Kubelet.ApplyTo(config, clusterNodes); err != nil {
 		return nil, err
 	}
 	if err := o.PodHost.ApplyTo(config); err != nil {
@@ -152,6 +157,8 @@ func (o *Options) Config() (*apiserver.Config, error) {
 type sharedState struct {
 	// nodePods is shared by the Node authorizer and NodeRestriction once built.
 	nodePods node.PodGetter
+	// nodes reads the Nodes of --kubelet-cluster-kubeconfig's cluster (kubelet.go).
+	nodes corev1client.NodeInterface
 }
 
 // applyAdmission builds the admission chain. Plugins read what they need through the server's own
