@@ -111,9 +111,6 @@ func (o *Options) Config() (*apiserver.Config, error) {
 	if err := o.applyStorage(&cfg.Config); err != nil {
 		return nil, err
 	}
-	if err := ro.EgressSelector.ApplyTo(&cfg.Config); err != nil {
-		return nil, err
-	}
 	if err := ro.Traces.ApplyTo(cfg.Config.EgressSelector, &cfg.Config); err != nil {
 		return nil, err
 	}

@@ -94,6 +94,9 @@ func NewOptions() *Options {
 	recommended.Authorization.RemoteKubeConfigFileOptional = true
 	// No Nodes are served and there is no core cluster to read them from.
 	recommended.CoreAPI = nil
+	// Only the tracing exporter would dial through an egress selector: etcd, kubelets and the
+	// webhooks connect directly, so --egress-selector-config-file would promise what it does not do.
+	recommended.EgressSelector = nil
 	serverRun := genericoptions.NewServerRunOptions()
 	// Open watches would otherwise hold a SIGTERM for the whole shutdown timeout (a minute):
 	// give them a short grace and then close them, so clients reconnect elsewhere promptly.
@@ -138,13 +141,31 @@ func (o *Options) Flags() cliflag.NamedFlagSets {
 	o.Recommended.Audit.AddFlags(fss.FlagSet("auditing"))
 	o.Recommended.Features.AddFlags(fss.FlagSet("features"))
 	o.Recommended.Admission.AddFlags(fss.FlagSet("admission"))
-	o.Recommended.EgressSelector.AddFlags(fss.FlagSet("egress selector"))
+	hideInert(fss)
 	o.Recommended.Traces.AddFlags(fss.FlagSet("traces"))
 	o.Kubelet.AddFlags(fss.FlagSet("kubelet"))
 	o.PodHost.AddFlags(fss.FlagSet("pod host"))
 	logsapi.AddFlags(o.Logs, fss.FlagSet("logs"))
 	utilcompatibility.DefaultComponentGlobalsRegistry.AddFlags(fss.FlagSet("global"))
 	return fss
+}
+
+// inertFlags come with the library's option sets but change nothing here; they stay accepted, so
+// command lines written for kube-apiserver still parse, and out of the help.
+var inertFlags = map[string]string{
+	"admission-control-config-file":               "none of the offered admission plugins reads a configuration",
+	"emulation-forward-compatible":                "only v1 pods are served: no beta or alpha API is enabled by an emulated version",
+	"runtime-config-emulation-forward-compatible": "there is no --runtime-config",
+}
+
+func hideInert(fss cliflag.NamedFlagSets) {
+	for _, fs := range fss.FlagSets {
+		for name := range inertFlags {
+			if fs.Lookup(name) != nil {
+				_ = fs.MarkHidden(name)
+			}
+		}
+	}
 }
 
 // UsesEmbeddedEtcd tells whether the server must start its own etcd: it does unless
