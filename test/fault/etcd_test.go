@@ -100,7 +100,7 @@ func TestEtcdKilledUnderWriterAndInformer(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	w := newWriter(client, ns, "w")
+	w := newWriter(t, client, ns, "w")
 	wg := w.run(ctx, 1)
 	for _, outage := range []time.Duration{5 * time.Second, 30 * time.Second} {
 		before := w.ackedCount()
@@ -168,7 +168,7 @@ func TestEtcdLeaderLossUnderTwoReplicas(t *testing.T) {
 	for i, r := range replicas {
 		cfg := *r.ClientConfig
 		cfg.Timeout = 10 * time.Second
-		w := newWriter(mustClient(t, &cfg), ns, fmt.Sprintf("replica%d", i))
+		w := newWriter(t, mustClient(t, &cfg), ns, fmt.Sprintf("replica%d", i))
 		writers = append(writers, w)
 	}
 	// A create every 10 ms per replica, whatever earlier ones are doing: the gap without any

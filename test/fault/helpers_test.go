@@ -37,6 +37,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
@@ -312,7 +313,18 @@ type writer struct {
 	seq      atomic.Int64
 }
 
-func newWriter(client kubernetes.Interface, ns, prefix string) *writer {
+// ensureNamespace creates ns, as kube's NamespaceLifecycle refuses pods in a namespace nobody made.
+func ensureNamespace(t testing.TB, client kubernetes.Interface, ns string) {
+	t.Helper()
+	_, err := client.CoreV1().Namespaces().Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{})
+	if err != nil && !apierrors.IsAlreadyExists(err) {
+		t.Fatalf("creating namespace %s: %v", ns, err)
+	}
+}
+
+// newWriter also creates the namespace it writes to.
+func newWriter(t testing.TB, client kubernetes.Interface, ns, prefix string) *writer {
+	ensureNamespace(t, client, ns)
 	return &writer{client: client, ns: ns, prefix: prefix, timeout: 5 * time.Second, lastOK: time.Now()}
 }
 

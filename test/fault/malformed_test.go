@@ -178,6 +178,7 @@ func TestMalformedInputCorpus(t *testing.T) {
 	ts := framework.Start(t)
 	client := ts.Client(t)
 	ctx := context.Background()
+	ensureNamespace(t, client, corpusNS)
 	if _, err := client.CoreV1().Pods(corpusNS).Create(ctx, testPod("target"), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}

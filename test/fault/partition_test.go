@@ -139,6 +139,7 @@ func TestPartitionedReplica(t *testing.T) {
 
 	ctx := context.Background()
 	const ns = "partition"
+	ensureNamespace(t, clientA, ns)
 	created, err := clientA.CoreV1().Pods(ns).Create(ctx, testPod("probe"), metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -60,7 +60,7 @@ func TestKill9DuringCreates(t *testing.T) {
 			break
 		}
 		ctx, cancel := context.WithCancel(context.Background())
-		w := newWriter(client, ns, fmt.Sprintf("run%d", run))
+		w := newWriter(t, client, ns, fmt.Sprintf("run%d", run))
 		begin := time.Now()
 		wg := w.run(ctx, workers)
 		waitFor(t, 5*time.Minute, "creates", func() bool { return w.ackedCount() >= perRun || srv.exited() })
@@ -90,7 +90,7 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	w := newWriter(client, ns, "term")
+	w := newWriter(t, client, ns, "term")
 	wg := w.run(ctx, workers)
 	waitFor(t, 2*time.Minute, "creates", func() bool { return w.ackedCount() >= 300 })
 	termAt := time.Now()

@@ -185,6 +185,7 @@ func TestPriorityAndFairnessTwoUserStorm(t *testing.T) {
 	client := ts.Client(t)
 	ctx := context.Background()
 	const ns = "storm"
+	ts.CreateNamespaces(t, ns)
 	for i := 0; i < stormPods; i++ {
 		if _, err := client.CoreV1().Pods(ns).Create(ctx, framework.NewPod(fmt.Sprintf("p%03d", i)), metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
