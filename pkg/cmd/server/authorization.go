@@ -26,6 +26,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apiserver/pkg/authentication/user"
 	"k8s.io/apiserver/pkg/authorization/authorizer"
 	"k8s.io/apiserver/pkg/authorization/authorizerfactory"
 	"k8s.io/apiserver/pkg/authorization/path"
@@ -101,14 +102,13 @@ func (o *Options) authorizationModes() []string {
 	return o.Authorization.effectiveModes(o.Recommended.Authorization.RemoteKubeConfigFile)
 }
 
-// applyAuthorization builds the authorizer chain: system:masters (AlwaysAllowGroups, as the
-// library's delegating options do; no flag sets it, tests add their groups), the public health and version
+// applyAuthorization builds the authorizer chain: system:masters, the public health and version
 // paths, the always-allowed paths, then the modes in order. A mounted ServiceAccount token never switches the webhook on: only
 // --authorization-kubeconfig does.
 func (o *Options) applyAuthorization(cfg *genericapiserver.Config, shared *sharedState) error {
 	delegated := o.Recommended.Authorization
 	authorizers := []union.NamedAuthorizer{
-		{AuthorizerName: "kubernetes.io/system-privileged-group", Authorizer: authorizerfactory.NewPrivilegedGroups(delegated.AlwaysAllowGroups...)},
+		{AuthorizerName: "kubernetes.io/system-privileged-group", Authorizer: authorizerfactory.NewPrivilegedGroups(privilegedGroups(delegated.AlwaysAllowGroups)...)},
 		{AuthorizerName: "pod-apiserver.io/public-info-viewer", Authorizer: publicInfoViewer},
 	}
 	if len(delegated.AlwaysAllowPaths) > 0 {
@@ -163,6 +163,15 @@ func (o *Options) applyAuthorization(cfg *genericapiserver.Config, shared *share
 	var err error
 	cfg.Authorization.Authorizer, err = union.New(authorizers...)
 	return err
+}
+
+// privilegedGroups are the groups allowed everything: system:masters, always, and any other the
+// delegated options' AlwaysAllowGroups hold (set in code, e.g. by tests).
+func privilegedGroups(groups []string) []string {
+	if slices.Contains(groups, user.SystemPrivilegedGroup) {
+		return groups
+	}
+	return append([]string{user.SystemPrivilegedGroup}, groups...)
 }
 
 // nodePodGetter finds pods for the Node authorizer and NodeRestriction: an informer, as kube's
