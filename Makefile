@@ -39,9 +39,9 @@ test: tools verify test-unit test-image test-integration test-external-etcd test
 RACE ?= $(if $(CI),-race,)
 
 ## test-unit: the packages' own tests, and test/fixtures (every case has current answers, and
-## the message normalisation rules).
+## the message normalisation rules), and test/verify (the checks of make verify).
 test-unit:
-	$(GO) test $(RACE) ./pkg/... ./cmd/... ./hack/... ./test/fixtures/...
+	$(GO) test $(RACE) ./pkg/... ./cmd/... ./hack/... ./test/fixtures/... ./test/verify/...
 
 test-integration:
 	$(GO) test $(RACE) -count=1 ./test/integration/...

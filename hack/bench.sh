@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Runs the load suite (cmd/podbench) against pod-apiserver on its embedded etcd and on an etcd
-# process, and, when KUBE_APISERVER names a kube-apiserver binary, against kube-apiserver on the
-# same etcd process, all in one run, then prints the ratios. Also measures etcd's own create rate
-# and each server's memory (RSS and Go heap) after the load and while holding HOLD_PODS pods.
+# Runs the load suite (cmd/podbench) against pod-apiserver on an etcd process and, when
+# KUBE_APISERVER names a kube-apiserver binary, against kube-apiserver on the same etcd process,
+# alternating the two REPEATS times (ABAB...) so that a change in the machine's load between
+# suites shows as spread rather than as a ratio; then pod-apiserver on its embedded etcd once
+# (EMBEDDED=0 skips it). Every phase reports the server's own CPU time per operation (from
+# /proc/<pid>/stat), which a busy machine hardly moves, beside throughput and latency. Also
+# measures etcd's own create rate and each server's memory (RSS and Go heap) after the load and
+# while holding HOLD_PODS pods (HOLD_PODS=0 skips it).
 #
 #   make bench                                   # pod-apiserver only
 #   KUBE_APISERVER=/path/to/kube-apiserver make bench
 #
-# Results: $OUT/*.json and $OUT/summary.txt.
+# Results: $OUT/<server>.<repetition>.json, $OUT/memory-*.json and $OUT/summary.txt.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -19,6 +23,8 @@ WORKERS="${WORKERS:-16}"
 WATCHERS="${WATCHERS:-50}"
 WATCH_UPDATES="${WATCH_UPDATES:-500}"
 LIST_REPEATS="${LIST_REPEATS:-10}"
+REPEATS="${REPEATS:-2}"
+EMBEDDED="${EMBEDDED:-1}"
 OUT="${OUT:-$PWD/_output/bench}"
 KUBE_APISERVER="${KUBE_APISERVER:-}"
 ETCD_PORT="${ETCD_PORT:-23890}"
@@ -127,20 +133,23 @@ stop_server() {
 	wait "$SERVER_PID" 2>/dev/null || true
 }
 
-# suite <kind>: the full suite at PODS pods and the memory after it; then, on a fresh server,
-# the memory idle and while holding HOLD_PODS pods.
+# suite <kind> <repetition>: the full suite at PODS pods and the memory after it; then, on a
+# fresh server, the memory idle and while holding HOLD_PODS pods.
 suite() {
-	start_server "$1" load
+	local run="$1.$2"
+	rm -f "$OUT/$run.json" "$OUT"/memory-"$run"-*.json
+	start_server "$1" "load-$2"
 	"${CLIENT_ON[@]}" podbench -kubeconfig "$KUBECONFIG_FILE" -label "$1" -pods "$PODS" -workers "$WORKERS" \
 		-watchers "$WATCHERS" -watch-updates "$WATCH_UPDATES" -list-repeats "$LIST_REPEATS" \
-		-json "$OUT/$1.json" | tee "$OUT/$1.txt"
-	memory "$1-after-load" "$SERVER_PID" "$KUBECONFIG_FILE"
+		-server-pid "$SERVER_PID" -json "$OUT/$run.json" | tee "$OUT/$run.txt"
+	memory "$run-after-load" "$SERVER_PID" "$KUBECONFIG_FILE"
 	stop_server
-	start_server "$1" hold
-	memory "$1-idle" "$SERVER_PID" "$KUBECONFIG_FILE"
+	((HOLD_PODS > 0)) || return 0
+	start_server "$1" "hold-$2"
+	memory "$run-idle" "$SERVER_PID" "$KUBECONFIG_FILE"
 	"${CLIENT_ON[@]}" podbench -kubeconfig "$KUBECONFIG_FILE" -label "$1-hold" -pods "$HOLD_PODS" -workers "$WORKERS" \
-		-phases create -keep -json "$OUT/$1-hold.json" >/dev/null
-	memory "$1-holding-$HOLD_PODS" "$SERVER_PID" "$KUBECONFIG_FILE"
+		-phases create -keep -server-pid "$SERVER_PID" -json "$OUT/$run-hold.json" >/dev/null
+	memory "$run-holding-$HOLD_PODS" "$SERVER_PID" "$KUBECONFIG_FILE"
 	stop_server
 }
 
@@ -149,10 +158,16 @@ start_etcd
 "${CLIENT_ON[@]}" podbench -etcd "http://127.0.0.1:$ETCD_PORT" -pods "$PODS" -workers "$WORKERS" -label etcd \
 	-json "$OUT/etcd.json" | tee "$OUT/etcd.txt"
 
-suite pod-apiserver
-if [[ -n "$KUBE_APISERVER" ]]; then
-	suite kube-apiserver
+# Results of an earlier run with more repetitions would be counted as this run's.
+rm -f "$OUT"/pod-apiserver.*.json "$OUT"/kube-apiserver.*.json "$OUT"/pod-apiserver-embedded-etcd.*.json "$OUT"/memory-*.json
+for rep in $(seq 1 "$REPEATS"); do
+	suite pod-apiserver "$rep"
+	if [[ -n "$KUBE_APISERVER" ]]; then
+		suite kube-apiserver "$rep"
+	fi
+done
+if [[ "$EMBEDDED" == 1 ]]; then
+	suite pod-apiserver-embedded-etcd 1
 fi
-suite pod-apiserver-embedded-etcd
 
 go run ./hack/benchsummary "$OUT" | tee "$OUT/summary.txt"

@@ -51,6 +51,7 @@ func main() {
 	flag.StringVar(&cfg.label, "label", "", "label of the run, copied into the JSON (e.g. the server's name)")
 	flag.BoolVar(&cfg.keep, "keep", false, "leave the pods in place after the run")
 	flag.StringVar(&cfg.etcdEndpoint, "etcd", "", "instead of a server, measure raw etcd puts of pod-sized values against this endpoint")
+	flag.IntVar(&cfg.serverPID, "server-pid", 0, "pid of the server under test, on this machine: report the CPU it spends per operation of each phase")
 	flag.Parse()
 
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -90,6 +91,7 @@ type config struct {
 	label        string
 	keep         bool
 	etcdEndpoint string
+	serverPID    int
 }
 
 func runServer(ctx context.Context, cfg config) ([]phaseResult, error) {
@@ -124,8 +126,17 @@ func runServer(ctx context.Context, cfg config) ([]phaseResult, error) {
 			return results, fmt.Errorf("unknown phase %q (known: %s)", name, strings.Join(allPhases, ","))
 		}
 		fmt.Fprintf(os.Stderr, "phase %s...\n", name)
+		cpuBefore, cpuErr := serverCPU(cfg)
 		r, err := run(ctx)
 		r.Phase = name
+		if cpuAfter, cpuErr2 := serverCPU(cfg); cpuErr == nil && cpuErr2 == nil && cfg.serverPID != 0 {
+			r.ServerCPUSeconds = cpuAfter - cpuBefore
+			if r.Ops > 0 {
+				r.ServerCPUMsPerOp = 1000 * r.ServerCPUSeconds / float64(r.Ops)
+			}
+		} else if cfg.serverPID != 0 {
+			return results, fmt.Errorf("reading the server's CPU time: %v %v", cpuErr, cpuErr2)
+		}
 		results = append(results, r)
 		if err != nil {
 			return results, fmt.Errorf("phase %s: %w", name, err)
@@ -135,6 +146,13 @@ func runServer(ctx context.Context, cfg config) ([]phaseResult, error) {
 		b.cleanup(context.Background())
 	}
 	return results, nil
+}
+
+func serverCPU(cfg config) (float64, error) {
+	if cfg.serverPID == 0 {
+		return 0, nil
+	}
+	return processCPUSeconds(cfg.serverPID)
 }
 
 func writeJSON(cfg config, results []phaseResult) error {

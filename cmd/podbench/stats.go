@@ -40,6 +40,11 @@ type phaseResult struct {
 	MaxMs     float64 `json:"maxMs"`
 	// Items is the size of each list a list phase read.
 	Items int `json:"items,omitempty"`
+	// ServerCPUSeconds is the CPU time the server process spent during the phase (with
+	// -server-pid), and ServerCPUMsPerOp that per operation: unlike throughput, it hardly depends
+	// on what else the machine is doing.
+	ServerCPUSeconds float64 `json:"serverCPUSeconds,omitempty"`
+	ServerCPUMsPerOp float64 `json:"serverCPUMsPerOp,omitempty"`
 	// FirstError shows what failed, when something did.
 	FirstError string `json:"firstError,omitempty"`
 }
@@ -131,10 +136,10 @@ func printTable(w io.Writer, label string, results []phaseResult) {
 		fmt.Fprintf(w, "# %s\n", label)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "phase\tops\terrors\tseconds\tops/s\tp50 ms\tp99 ms\tmax ms\titems\t")
+	fmt.Fprintln(tw, "phase\tops\terrors\tseconds\tops/s\tp50 ms\tp99 ms\tmax ms\titems\tserver CPU ms/op\t")
 	for _, r := range results {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.2f\t%.1f\t%.2f\t%.2f\t%.2f\t%d\t\n",
-			r.Phase, r.Ops, r.Errors, r.Seconds, r.PerSecond, r.P50ms, r.P99ms, r.MaxMs, r.Items)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.2f\t%.1f\t%.2f\t%.2f\t%.2f\t%d\t%.3f\t\n",
+			r.Phase, r.Ops, r.Errors, r.Seconds, r.PerSecond, r.P50ms, r.P99ms, r.MaxMs, r.Items, r.ServerCPUMsPerOp)
 	}
 	tw.Flush()
 	for _, r := range results {

@@ -23,14 +23,30 @@ import (
 	"net/http"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apiserver/pkg/authorization/authorizer"
+	genericregistry "k8s.io/apiserver/pkg/registry/generic/registry"
 	"k8s.io/apiserver/pkg/registry/rest"
 	genericapiserver "k8s.io/apiserver/pkg/server"
 
+	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver/encodecache"
 	"github.com/pod-apiserver/pod-apiserver/pkg/kubelet"
 	registrynamespace "github.com/pod-apiserver/pod-apiserver/pkg/registry/namespace"
 	registrypod "github.com/pod-apiserver/pod-apiserver/pkg/registry/pod"
 )
+
+// forgetDeleted drops a deleted pod's encodings at once rather than when the budget needs room.
+func forgetDeleted(cache *encodecache.Cache) genericregistry.AfterDeleteFunc {
+	if cache == nil {
+		return nil
+	}
+	return func(obj runtime.Object, _ *metav1.DeleteOptions) {
+		if pod, ok := obj.(*corev1.Pod); ok {
+			cache.Forget(pod.UID)
+		}
+	}
+}
 
 // Config is the configuration of a pod-apiserver.
 type Config struct {
@@ -52,6 +68,9 @@ type Config struct {
 	// PodStreams, when set, replaces subresources of pods (e.g. pods/log and exec served through
 	// a host cluster's API) with the storage it returns for the pods REST.
 	PodStreams func(pods rest.Getter) map[string]rest.Storage
+	// ListEncodingCache, if not nil, serves pod lists from each pod's encoding kept per stored
+	// version.
+	ListEncodingCache *encodecache.Cache
 }
 
 type completedConfig struct {
@@ -62,6 +81,7 @@ type completedConfig struct {
 	NamespaceController bool
 	RuleResolver        authorizer.RuleResolver
 	PodStreams          func(pods rest.Getter) map[string]rest.Storage
+	ListEncodingCache   *encodecache.Cache
 }
 
 // CompletedConfig is a Config with every default filled in; only it can build a server.
@@ -76,7 +96,7 @@ type PodAPIServer struct {
 
 // Complete fills in the defaults the generic server derives from the rest of its configuration.
 func (c *Config) Complete() CompletedConfig {
-	return CompletedConfig{&completedConfig{GenericConfig: c.GenericConfig.Complete(), Kubelet: c.Kubelet, ProxyTransport: c.ProxyTransport, PrivilegedGroups: c.PrivilegedGroups, NamespaceController: c.NamespaceController, RuleResolver: c.RuleResolver, PodStreams: c.PodStreams}}
+	return CompletedConfig{&completedConfig{GenericConfig: c.GenericConfig.Complete(), Kubelet: c.Kubelet, ProxyTransport: c.ProxyTransport, PrivilegedGroups: c.PrivilegedGroups, NamespaceController: c.NamespaceController, RuleResolver: c.RuleResolver, PodStreams: c.PodStreams, ListEncodingCache: c.ListEncodingCache}}
 }
 
 // New builds the server and installs /api/v1.
@@ -96,6 +116,7 @@ func (c CompletedConfig) New() (*PodAPIServer, error) {
 		Kubelet:        c.Kubelet,
 		ProxyTransport: c.ProxyTransport,
 		Authorizer:     c.GenericConfig.Authorization.Authorizer,
+		AfterDelete:    forgetDeleted(c.ListEncodingCache),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("building pods storage: %w", err)
@@ -105,6 +126,9 @@ func (c CompletedConfig) New() (*PodAPIServer, error) {
 		return nil, fmt.Errorf("building namespaces storage: %w", err)
 	}
 	apiGroupInfo := genericapiserver.NewDefaultAPIGroupInfo(corev1.GroupName, Scheme, ParameterCodec, Codecs)
+	// Lists re-encode every pod on every request though most have not changed since stored; the
+	// cache keeps each pod's encoding per stored version and writes the same bytes.
+	apiGroupInfo.NegotiatedSerializer = encodecache.NegotiatedSerializer(apiGroupInfo.NegotiatedSerializer, c.ListEncodingCache)
 	apiGroupInfo.VersionedResourcesStorageMap[corev1.SchemeGroupVersion.Version] = map[string]rest.Storage{
 		"namespaces":               namespaceStorage.Namespace,
 		"namespaces/status":        namespaceStorage.Status,

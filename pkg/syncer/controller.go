@@ -51,6 +51,9 @@ type Config struct {
 	Policy Policy
 	// Workers reconcile that many pods at once.
 	Workers int
+	// HostRetry is how long a pod the host refused waits before it is offered again (30s when
+	// zero).
+	HostRetry time.Duration
 }
 
 // Controller keeps host pods in step with virtual pods. It holds no state beyond its informers'
@@ -72,8 +75,8 @@ type Controller struct {
 // annotations translate to (made by another version of the naming), which is deleted.
 const strayPrefix = "\x00host/"
 
-// hostRetry is how long a pod the host refused waits before it is offered again.
-const hostRetry = 30 * time.Second
+// defaultHostRetry is how long a pod the host refused waits before it is offered again.
+const defaultHostRetry = 30 * time.Second
 
 // New builds a syncer; Run starts it.
 func New(config Config) *Controller {
@@ -82,6 +85,9 @@ func New(config Config) *Controller {
 	}
 	if config.Workers <= 0 {
 		config.Workers = 1
+	}
+	if config.HostRetry <= 0 {
+		config.HostRetry = defaultHostRetry
 	}
 	c := &Controller{
 		config: config,
@@ -265,10 +271,11 @@ func (c *Controller) Sync(ctx context.Context, key string) error {
 		case apierrors.IsAlreadyExists(err):
 			// Our cache is behind; the host pod's event brings this pod back.
 			return nil
-		case apierrors.IsForbidden(err) || apierrors.IsInvalid(err):
-			// The host's admission (Pod Security, a quota, its validation) refused the pod: say
-			// so, and try again later, as a quota may free up.
-			c.queue.AddAfter(key, hostRetry)
+		case apierrors.IsForbidden(err) || apierrors.IsInvalid(err) || apierrors.IsNotFound(err):
+			// The host's admission (Pod Security, a quota, a terminating namespace, its
+			// validation) refused the pod, or the host namespace does not exist: say so, and try
+			// again later, as a quota may free up or the namespace be made.
+			c.queue.AddAfter(key, c.config.HostRetry)
 			return c.updateStatus(ctx, vpod, hostRefusedStatus(vpod, err, c.now()))
 		}
 		return err

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
@@ -172,21 +173,28 @@ func (n *Node) runningStatus(pod *corev1.Pod) corev1.PodStatus {
 			status.Conditions = append(status.Conditions, corev1.PodCondition{Type: t, Status: corev1.ConditionTrue, LastTransitionTime: now})
 		}
 	}
-	status.ContainerStatuses = containerStatuses(pod, pod.Spec.Containers, status.ContainerStatuses, now)
+	status.ContainerStatuses = containerStatuses(pod, pod.Spec.Containers, status.ContainerStatuses, now, true)
 	var ephemeral []corev1.Container
 	for _, e := range pod.Spec.EphemeralContainers {
 		ephemeral = append(ephemeral, corev1.Container(e.EphemeralContainerCommon))
 	}
-	status.EphemeralContainerStatuses = containerStatuses(pod, ephemeral, status.EphemeralContainerStatuses, now)
+	status.EphemeralContainerStatuses = containerStatuses(pod, ephemeral, status.EphemeralContainerStatuses, now, false)
 	return status
 }
 
-func containerStatuses(pod *corev1.Pod, containers []corev1.Container, old []corev1.ContainerStatus, now metav1.Time) []corev1.ContainerStatus {
+// containerStatuses reports containers as running. With resources, each reports what it was
+// given as a kubelet that resizes in place does, and a resize takes effect at once: the API
+// server admits a resize only of a pod whose node reports them.
+func containerStatuses(pod *corev1.Pod, containers []corev1.Container, old []corev1.ContainerStatus, now metav1.Time, resources bool) []corev1.ContainerStatus {
 	var statuses []corev1.ContainerStatus
 	for _, c := range containers {
 		i := slices.IndexFunc(old, func(s corev1.ContainerStatus) bool { return s.Name == c.Name })
 		if i >= 0 && old[i].Image == c.Image {
-			statuses = append(statuses, old[i])
+			s := *old[i].DeepCopy()
+			if resources {
+				s.Resources, s.AllocatedResources = c.Resources.DeepCopy(), c.Resources.Requests.DeepCopy()
+			}
+			statuses = append(statuses, s)
 			continue
 		}
 		s := corev1.ContainerStatus{
@@ -198,6 +206,9 @@ func containerStatuses(pod *corev1.Pod, containers []corev1.Container, old []cor
 		if i >= 0 {
 			// A new image restarts the container.
 			s.RestartCount = old[i].RestartCount + 1
+		}
+		if resources {
+			s.Resources, s.AllocatedResources = c.Resources.DeepCopy(), c.Resources.Requests.DeepCopy()
 		}
 		statuses = append(statuses, s)
 	}
@@ -211,5 +222,6 @@ func equalStatus(a, b corev1.PodStatus) bool {
 }
 
 func sameContainer(a, b corev1.ContainerStatus) bool {
-	return a.Name == b.Name && a.Image == b.Image && a.RestartCount == b.RestartCount
+	return a.Name == b.Name && a.Image == b.Image && a.RestartCount == b.RestartCount &&
+		apiequality.Semantic.DeepEqual(a.Resources, b.Resources) && apiequality.Semantic.DeepEqual(a.AllocatedResources, b.AllocatedResources)
 }

@@ -41,6 +41,7 @@ import (
 
 	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/validation"
 	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver"
+	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver/encodecache"
 	"github.com/pod-apiserver/pod-apiserver/pkg/authorizer/node"
 	"github.com/pod-apiserver/pod-apiserver/pkg/generated/openapi"
 	"github.com/pod-apiserver/pod-apiserver/pkg/pki"
@@ -136,7 +137,7 @@ func (o *Options) Config() (*apiserver.Config, error) {
 	if err := o.applyAdmission(cfg, shared); err != nil {
 		return nil, err
 	}
-	config := &apiserver.Config{GenericConfig: cfg, PrivilegedGroups: ro.Authorization.AlwaysAllowGroups, NamespaceController: o.NamespaceController}
+	config := &apiserver.Config{GenericConfig: cfg, PrivilegedGroups: ro.Authorization.AlwaysAllowGroups, NamespaceController: o.NamespaceController, ListEncodingCache: encodecache.New(int64(o.ListEncodingCacheMB) << 20)}
 	clusterNodes, err := shared.clusterNodes(o.Kubelet)
 	if err != nil {
 		return nil, err

@@ -41,6 +41,8 @@ const (
 	defaultEtcdPathPrefix = "/registry"
 	defaultSecurePort     = 6443
 	protobufMediaType     = "application/vnd.kubernetes.protobuf"
+	// defaultListEncodingCacheMB holds both encodings (protobuf, JSON) of about 50,000 typical pods.
+	defaultListEncodingCacheMB = 256
 )
 
 // Options are everything a user can set on the command line.
@@ -64,6 +66,8 @@ type Options struct {
 	AutoCreateNamespaces bool
 	// EmbeddedEtcdUnsafeNoFsync speeds up the embedded etcd at the cost of durability (tests only).
 	EmbeddedEtcdUnsafeNoFsync bool
+	// ListEncodingCacheMB bounds the pod encodings kept to serve lists; 0 turns the cache off.
+	ListEncodingCacheMB int
 
 	// generatedClientCA is set when Complete made the generated CA the client CA (delegatedauth.go).
 	generatedClientCA string
@@ -104,6 +108,7 @@ func NewOptions() *Options {
 	o := &Options{
 		NamespaceController: true,
 		DataDir:             "pod-apiserver-data",
+		ListEncodingCacheMB: defaultListEncodingCacheMB,
 		ServerRun:           serverRun,
 		Recommended:         recommended,
 		Logs:                logsapi.NewLoggingConfiguration(),
@@ -131,6 +136,8 @@ func (o *Options) Flags() cliflag.NamedFlagSets {
 	fs.BoolVar(&o.EmbeddedEtcdUnsafeNoFsync, "embedded-etcd-unsafe-no-fsync", o.EmbeddedEtcdUnsafeNoFsync, "Disable fsync in the embedded etcd. Loses data on a crash; for tests only.")
 	_ = fs.MarkHidden("embedded-etcd-unsafe-no-fsync")
 	o.addCertificateFlags(fs)
+	fs.IntVar(&o.ListEncodingCacheMB, "list-encoding-cache-mb", o.ListEncodingCacheMB, "MiB of pod encodings kept to serve lists without encoding unchanged pods again; 0 disables.")
+	_ = fs.MarkHidden("list-encoding-cache-mb")
 
 	o.ServerRun.AddUniversalFlags(fss.FlagSet("generic"))
 	o.Recommended.Etcd.AddFlags(fss.FlagSet("etcd"))

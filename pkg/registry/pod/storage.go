@@ -61,6 +61,8 @@ type Connections struct {
 	ProxyTransport http.RoundTripper
 	// Authorizer re-checks WebSocket (GET) exec, attach and portforward as create.
 	Authorizer authorizer.Authorizer
+	// AfterDelete, if set, runs once a pod is gone from storage (e.g. to drop what is cached of it).
+	AfterDelete genericregistry.AfterDeleteFunc
 }
 
 // REST serves the pods resource itself.
@@ -112,6 +114,7 @@ func NewStorageWithConnections(scheme *runtime.Scheme, optsGetter generic.RESTOp
 		ReturnDeletedObject: true,
 
 		TableConvertor: podprinters.TableConvertor{},
+		AfterDelete:    conns.AfterDelete,
 	}
 	options := &generic.StoreOptions{
 		RESTOptions: optsGetter,

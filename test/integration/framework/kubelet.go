@@ -29,8 +29,9 @@ import (
 const UnreachableKubeletIP = "203.0.113.1"
 
 // StartWithKubelet runs a stand-in kubelet and a pod-apiserver that trusts it and presents the
-// client certificate it wants, both until the test ends.
-func StartWithKubelet(t testing.TB) (*TestServer, *kubelet.Server) {
+// client certificate it wants, both until the test ends. customize runs after the kubelet
+// settings are made.
+func StartWithKubelet(t testing.TB, customize ...func(*server.Options)) (*TestServer, *kubelet.Server) {
 	t.Helper()
 	if _, err := kubelet.HostAddress(); err != nil {
 		// The server trusts no loopback kubelet, so the stand-in needs a real address.
@@ -46,7 +47,7 @@ func StartWithKubelet(t testing.TB) (*TestServer, *kubelet.Server) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = kl.Close() })
-	ts := Start(t, func(o *server.Options) {
+	ts := Start(t, append([]func(*server.Options){func(o *server.Options) {
 		o.Kubelet.Config.Port = uint(kl.Port)
 		o.Kubelet.AllowedNetworks = []string{kl.Host + "/32", UnreachableKubeletIP + "/32"}
 		o.Kubelet.Config.CertFile = certs.ClientCertFile
@@ -54,6 +55,6 @@ func StartWithKubelet(t testing.TB) (*TestServer, *kubelet.Server) {
 		o.Kubelet.Config.CAFile = certs.CAFile
 		// Short, so that an unreachable kubelet fails a test quickly rather than hanging it.
 		o.Kubelet.Config.Timeout = 2 * time.Second
-	})
+	}}, customize...)...)
 	return ts, kl
 }

@@ -40,6 +40,8 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/pod-apiserver/pod-apiserver/pkg/admission/nodedeclaredfeatures"
+	"github.com/pod-apiserver/pod-apiserver/pkg/admission/podresize"
 	"github.com/pod-apiserver/pod-apiserver/pkg/cmd/server"
 	"github.com/pod-apiserver/pod-apiserver/pkg/syncer"
 	"github.com/pod-apiserver/pod-apiserver/test/integration/framework"
@@ -64,17 +66,25 @@ type loop struct {
 	hostClient    kubernetes.Interface
 	kubelet       *kubelet.Server
 	policy        syncer.Policy
+	configure     []func(*syncer.Config)
 
 	mu         sync.Mutex
 	stopSyncer func()
 }
 
-func startLoop(t testing.TB, policy syncer.Policy) *loop {
+// noNodes turns off the admission plugins that judge a resize of a bound pod by its Node: neither
+// server of the loop serves Nodes, and without them every resize is refused as "node not found".
+func noNodes(o *server.Options) {
+	o.Recommended.Admission.DisablePlugins = append(o.Recommended.Admission.DisablePlugins, podresize.PluginName, nodedeclaredfeatures.PluginName)
+}
+
+// startLoop starts a loop; configure changes the syncer's configuration.
+func startLoop(t testing.TB, policy syncer.Policy, configure ...func(*syncer.Config)) *loop {
 	t.Helper()
-	l := &loop{policy: policy}
+	l := &loop{policy: policy, configure: configure}
 	hostKubeconfig := os.Getenv(HostKubeconfigEnv)
 	if hostKubeconfig == "" {
-		host, kl := framework.StartWithKubelet(t)
+		host, kl := framework.StartWithKubelet(t, noNodes)
 		l.kubelet, hostKubeconfig = kl, host.Kubeconfig
 		l.hostConfig = host.ClientConfig
 	} else {
@@ -97,6 +107,7 @@ func startLoop(t testing.TB, policy syncer.Policy) *loop {
 		o.PodHost.Namespace = hostNamespace
 		// So that the syncer, not the server, is what refuses privileged pods.
 		o.AllowPrivileged = true
+		noNodes(o)
 	})
 	l.virtualClient = l.virtual.Client(t)
 	l.startSyncer(t)
@@ -111,10 +122,14 @@ func (l *loop) startSyncer(t testing.TB) {
 	defer l.mu.Unlock()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	controller := syncer.New(syncer.Config{
+	config := syncer.Config{
 		Virtual: l.virtualClient, Host: l.hostClient, HostNamespace: hostNamespace,
 		Policy: l.policy, Workers: 16,
-	})
+	}
+	for _, c := range l.configure {
+		c(&config)
+	}
+	controller := syncer.New(config)
 	go func() { done <- controller.Run(ctx) }()
 	l.stopSyncer = func() {
 		cancel()

@@ -57,6 +57,7 @@ func TestSync(t *testing.T) {
 	t.Run("Deletion", func(t *testing.T) { testDeletion(t, l) })
 	t.Run("Refusals", func(t *testing.T) { testRefusals(t, l) })
 	t.Run("Updates", func(t *testing.T) { testUpdates(t, l) })
+	t.Run("Resize", func(t *testing.T) { testResize(t, l) })
 	t.Run("RestartConverges", func(t *testing.T) { testRestart(t, l) })
 	t.Run("Scale", func(t *testing.T) { testScale(t, l) })
 }
