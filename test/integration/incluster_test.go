@@ -348,7 +348,10 @@ func TestDelegatedAuthentication(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = o.Config([]string{cluster.EtcdEndpoint()}, bundle)
+		if err := o.Complete([]string{cluster.EtcdEndpoint()}, bundle); err != nil {
+			return err
+		}
+		_, err = o.Config()
 		return err
 	}
 	if err := configure(false); err == nil || !strings.Contains(err.Error(), "configmap") {

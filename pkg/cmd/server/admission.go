@@ -17,15 +17,12 @@ limitations under the License.
 package server
 
 import (
-	"fmt"
 	"slices"
 
 	"k8s.io/apimachinery/pkg/util/sets"
 	"k8s.io/apiserver/pkg/admission"
 	genericapiserver "k8s.io/apiserver/pkg/server"
 	genericoptions "k8s.io/apiserver/pkg/server/options"
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/pod-apiserver/pod-apiserver/pkg/admission/defaulttolerationseconds"
 	"github.com/pod-apiserver/pod-apiserver/pkg/admission/namespacelifecycle"
@@ -70,23 +67,18 @@ func offerPodAdmission(o *genericoptions.AdmissionOptions, autoCreateNamespaces 
 //
 // NodeRestriction (on by default here, since the Node authorizer is: it leaves pod writes of nodes
 // to this plugin) finds existing pods through the Node authorizer's pod informer.
-func (o *Options) podAdmissionInitializers(cfg *genericapiserver.Config) ([]admission.PluginInitializer, error) {
+func (o *Options) podAdmissionInitializers(cfg *genericapiserver.Config, shared *sharedState) ([]admission.PluginInitializer, error) {
 	var getter nodes.Getter = nodes.None{}
-	if path := o.Kubelet.ClusterKubeconfig; path != "" {
-		restConfig, err := clientcmd.BuildConfigFromFlags("", path)
-		if err != nil {
-			return nil, fmt.Errorf("--kubelet-cluster-kubeconfig: %w", err)
-		}
-		restConfig.Timeout = nodeLookupTimeout(o.Kubelet.Config.Timeout)
-		client, err := kubernetes.NewForConfig(restConfig)
-		if err != nil {
-			return nil, fmt.Errorf("--kubelet-cluster-kubeconfig: %w", err)
-		}
-		getter = client.CoreV1().Nodes()
+	clusterNodes, err := shared.clusterNodes(o.Kubelet)
+	if err != nil {
+		return nil, err
+	}
+	if clusterNodes != nil {
+		getter = clusterNodes
 	}
 	initializers := []admission.PluginInitializer{nodes.NewInitializer(getter)}
 	if !slices.Contains(o.Recommended.Admission.DisablePlugins, noderestriction.PluginName) {
-		pods, err := o.nodePodGetter(cfg)
+		pods, err := shared.nodePodGetter(cfg)
 		if err != nil {
 			return nil, err
 		}

@@ -105,7 +105,7 @@ func (o *Options) authorizationModes() []string {
 // applyAuthorization builds the authorizer chain: system:masters, the public health and version
 // paths, the always-allowed paths, then the modes in order. A mounted ServiceAccount token never switches the webhook on: only
 // --authorization-kubeconfig does.
-func (o *Options) applyAuthorization(cfg *genericapiserver.Config) error {
+func (o *Options) applyAuthorization(cfg *genericapiserver.Config, shared *sharedState) error {
 	delegated := o.Recommended.Authorization
 	authorizers := []union.NamedAuthorizer{
 		{AuthorizerName: "kubernetes.io/system-privileged-group", Authorizer: authorizerfactory.NewPrivilegedGroups(privilegedGroups(delegated.AlwaysAllowGroups)...)},
@@ -126,7 +126,7 @@ func (o *Options) applyAuthorization(cfg *genericapiserver.Config) error {
 		case modeAlwaysDeny:
 			a = authorizerfactory.NewAlwaysDenyAuthorizer()
 		case modeNode:
-			pods, err := o.nodePodGetter(cfg)
+			pods, err := shared.nodePodGetter(cfg)
 			if err != nil {
 				return err
 			}
@@ -177,9 +177,9 @@ func privilegedGroups(groups []string) []string {
 // nodePodGetter finds pods for the Node authorizer and NodeRestriction: an informer, as kube's
 // node graph is fed, that keeps of each pod only what relates it to a node. It starts with the
 // server and the server is not ready until it has synced.
-func (o *Options) nodePodGetter(cfg *genericapiserver.Config) (node.PodGetter, error) {
-	if o.nodePods != nil {
-		return o.nodePods, nil
+func (s *sharedState) nodePodGetter(cfg *genericapiserver.Config) (node.PodGetter, error) {
+	if s.nodePods != nil {
+		return s.nodePods, nil
 	}
 	client, err := kubernetes.NewForConfig(cfg.LoopbackClientConfig)
 	if err != nil {
@@ -203,7 +203,7 @@ func (o *Options) nodePodGetter(cfg *genericapiserver.Config) (node.PodGetter, e
 		return nil, err
 	}
 	store := informer.GetStore()
-	o.nodePods = func(namespace, name string) (*corev1.Pod, error) {
+	s.nodePods = func(namespace, name string) (*corev1.Pod, error) {
 		obj, exists, err := store.GetByKey(namespace + "/" + name)
 		if err != nil {
 			return nil, err
@@ -213,7 +213,7 @@ func (o *Options) nodePodGetter(cfg *genericapiserver.Config) (node.PodGetter, e
 		}
 		return obj.(*corev1.Pod), nil
 	}
-	return o.nodePods, nil
+	return s.nodePods, nil
 }
 
 // nodeRelevantPod keeps a pod's identity and its node, all either consumer reads.

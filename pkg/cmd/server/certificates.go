@@ -91,7 +91,7 @@ func (o *Options) ensureCertificates() (*pki.Bundle, error) {
 
 // writeAdminKubeconfig writes the admin kubeconfig when one can work, and otherwise removes one
 // an earlier run left, which would now fail with "certificate signed by unknown authority".
-// reason is AdminKubeconfigUnavailable as the user's flags gave it (Config fills in the
+// reason is AdminKubeconfigUnavailable as the user's flags gave it (Complete fills in the
 // generated files, after which the flags no longer tell).
 func (o *Options) writeAdminKubeconfig(bundle *pki.Bundle, reason string) (string, error) {
 	path := o.AdminKubeconfigPath()

@@ -37,23 +37,24 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
+	corev1client "k8s.io/client-go/kubernetes/typed/core/v1"
 
 	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/validation"
 	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver"
 	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver/encodecache"
+	"github.com/pod-apiserver/pod-apiserver/pkg/authorizer/node"
 	"github.com/pod-apiserver/pod-apiserver/pkg/generated/openapi"
 	"github.com/pod-apiserver/pod-apiserver/pkg/pki"
 	"github.com/pod-apiserver/pod-apiserver/pkg/version"
 )
 
-// Config turns the options into a server configuration. etcdServers, when not empty, replaces
-// --etcd-servers (the embedded etcd's address); bundle supplies the generated certificates for the
-// settings the user left unset.
-func (o *Options) Config(etcdServers []string, bundle *pki.Bundle) (*apiserver.Config, error) {
+// Complete fills in what the flags leave to the server once Run has prepared it: etcdServers,
+// when not empty, is the embedded etcd's address (standing in for --etcd-servers); bundle supplies
+// the generated certificates for the settings the user left unset; and without any serving
+// certificate one is self-signed into --cert-dir. It is the only step that changes the options:
+// Validate and Config read them.
+func (o *Options) Complete(etcdServers []string, bundle *pki.Bundle) error {
 	ro := o.Recommended
-	// Like kube-apiserver's capabilities, the setting is process-wide: validation has no request
-	// context to carry it.
-	validation.SetAllowPrivileged(o.AllowPrivileged)
 	if len(etcdServers) > 0 {
 		ro.Etcd.StorageConfig.Transport.ServerList = etcdServers
 	}
@@ -67,9 +68,27 @@ func (o *Options) Config(etcdServers []string, bundle *pki.Bundle) (*apiserver.C
 			o.generatedClientCA = bundle.CACertFile
 		}
 	}
-	if err := ro.SecureServing.MaybeDefaultWithSelfSignedCerts("localhost", nil, []net.IP{net.ParseIP("127.0.0.1")}); err != nil {
-		return nil, fmt.Errorf("creating self-signed certificates: %w", err)
+	// A listener handed in (tests, socket activation) decides the port clients are told.
+	if l := ro.SecureServing.Listener; l != nil {
+		if addr, ok := l.Addr().(*net.TCPAddr); ok {
+			ro.SecureServing.BindPort = addr.Port
+		}
 	}
+	if err := ro.SecureServing.MaybeDefaultWithSelfSignedCerts("localhost", nil, []net.IP{net.ParseIP("127.0.0.1")}); err != nil {
+		return fmt.Errorf("creating self-signed certificates: %w", err)
+	}
+	return nil
+}
+
+// Config turns the completed options into a server configuration, leaving the options as they
+// are.
+func (o *Options) Config() (*apiserver.Config, error) {
+	ro := o.Recommended
+	// Like kube-apiserver's capabilities, the setting is process-wide: validation has no request
+	// context to carry it.
+	validation.SetAllowPrivileged(o.AllowPrivileged)
+	// What the authorizers and admission plugins built from these options share.
+	shared := &sharedState{}
 
 	cfg := genericapiserver.NewRecommendedConfig(apiserver.Codecs)
 	if err := o.ServerRun.ApplyTo(&cfg.Config); err != nil {
@@ -93,20 +112,20 @@ func (o *Options) Config(etcdServers []string, bundle *pki.Bundle) (*apiserver.C
 	if err := o.applyStorage(&cfg.Config); err != nil {
 		return nil, err
 	}
-	if err := ro.EgressSelector.ApplyTo(&cfg.Config); err != nil {
-		return nil, err
-	}
 	if err := ro.Traces.ApplyTo(cfg.Config.EgressSelector, &cfg.Config); err != nil {
 		return nil, err
 	}
-	if err := ro.SecureServing.ApplyToConfig(&cfg.Config); err != nil {
+	// The library records the listener it opens in the options it applies: a copy keeps it in
+	// the configuration that serves on it.
+	serving := *ro.SecureServing.SecureServingOptions
+	if err := serving.WithLoopback().ApplyToConfig(&cfg.Config); err != nil {
 		return nil, err
 	}
 	if err := o.applyAuthentication(&cfg.Config); err != nil {
 		return nil, err
 	}
 	applyOpenAPISecurity(&cfg.Config)
-	if err := o.applyAuthorization(&cfg.Config); err != nil {
+	if err := o.applyAuthorization(&cfg.Config, shared); err != nil {
 		return nil, err
 	}
 	if err := ro.Audit.ApplyTo(&cfg.Config); err != nil {
@@ -115,11 +134,15 @@ func (o *Options) Config(etcdServers []string, bundle *pki.Bundle) (*apiserver.C
 	if err := o.applyFeatures(&cfg.Config, cfg.LoopbackClientConfig); err != nil {
 		return nil, err
 	}
-	if err := o.applyAdmission(cfg); err != nil {
+	if err := o.applyAdmission(cfg, shared); err != nil {
 		return nil, err
 	}
 	config := &apiserver.Config{GenericConfig: cfg, PrivilegedGroups: ro.Authorization.AlwaysAllowGroups, NamespaceController: o.NamespaceController, ListEncodingCache: encodecache.New(int64(o.ListEncodingCacheMB) << 20)}
-	if err := o.Kubelet.ApplyTo(config); err != nil {
+	clusterNodes, err := shared.clusterNodes(o.Kubelet)
+	if err != nil {
+		return nil, err
+	}
+	if err := o.Kubelet.ApplyTo(config, clusterNodes); err != nil {
 		return nil, err
 	}
 	if err := o.PodHost.ApplyTo(config); err != nil {
@@ -128,9 +151,17 @@ func (o *Options) Config(etcdServers []string, bundle *pki.Bundle) (*apiserver.C
 	return config, nil
 }
 
+// sharedState holds what one Config builds once for several consumers.
+type sharedState struct {
+	// nodePods is shared by the Node authorizer and NodeRestriction once built.
+	nodePods node.PodGetter
+	// nodes reads the Nodes of --kubelet-cluster-kubeconfig's cluster (kubelet.go).
+	nodes corev1client.NodeInterface
+}
+
 // applyAdmission builds the admission chain. Plugins read what they need through the server's own
 // loopback client, the only API there is.
-func (o *Options) applyAdmission(cfg *genericapiserver.RecommendedConfig) error {
+func (o *Options) applyAdmission(cfg *genericapiserver.RecommendedConfig, shared *sharedState) error {
 	kubeClient, err := kubernetes.NewForConfig(cfg.LoopbackClientConfig)
 	if err != nil {
 		return err
@@ -141,7 +172,7 @@ func (o *Options) applyAdmission(cfg *genericapiserver.RecommendedConfig) error 
 	}
 	cfg.ClientConfig = cfg.LoopbackClientConfig
 	cfg.SharedInformerFactory = informers.NewSharedInformerFactory(kubeClient, 10*time.Minute)
-	initializers, err := o.podAdmissionInitializers(&cfg.Config)
+	initializers, err := o.podAdmissionInitializers(&cfg.Config, shared)
 	if err != nil {
 		return err
 	}

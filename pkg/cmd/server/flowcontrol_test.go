@@ -42,7 +42,10 @@ func TestPriorityAndFairnessFlag(t *testing.T) {
 		if err := o.Validate(); err != nil {
 			t.Fatal(err)
 		}
-		cfg, err := o.Config(nil, nil)
+		if err := o.Complete(nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := o.Config()
 		if err != nil {
 			t.Fatalf("%v: %v", tc.args, err)
 		}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/spf13/pflag"
 	"k8s.io/client-go/kubernetes"
+	corev1client "k8s.io/client-go/kubernetes/typed/core/v1"
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver"
@@ -81,19 +82,12 @@ func (o *KubeletOptions) Validate() []error {
 	return errs
 }
 
-// ApplyTo builds the kubelet locator and the pod proxy transport of cfg.
-func (o *KubeletOptions) ApplyTo(cfg *apiserver.Config) error {
-	if o.ClusterKubeconfig != "" {
-		restConfig, err := clientcmd.BuildConfigFromFlags("", o.ClusterKubeconfig)
-		if err != nil {
-			return fmt.Errorf("--kubelet-cluster-kubeconfig: %w", err)
-		}
-		restConfig.Timeout = nodeLookupTimeout(o.Config.Timeout)
-		client, err := kubernetes.NewForConfig(restConfig)
-		if err != nil {
-			return fmt.Errorf("--kubelet-cluster-kubeconfig: %w", err)
-		}
-		if cfg.Kubelet, err = kubelet.NewNodeGetter(client.CoreV1().Nodes(), o.Config); err != nil {
+// ApplyTo builds the kubelet locator and the pod proxy transport of cfg. clusterNodes are the
+// Nodes of --kubelet-cluster-kubeconfig's cluster, nil without one.
+func (o *KubeletOptions) ApplyTo(cfg *apiserver.Config, clusterNodes corev1client.NodeInterface) error {
+	if clusterNodes != nil {
+		var err error
+		if cfg.Kubelet, err = kubelet.NewNodeGetter(clusterNodes, o.Config); err != nil {
 			return err
 		}
 	} else {
@@ -117,4 +111,23 @@ func nodeLookupTimeout(t time.Duration) time.Duration {
 		t = kubelet.DefaultTimeout
 	}
 	return 2 * t
+}
+
+// clusterNodes is the one client of --kubelet-cluster-kubeconfig's cluster: the kubelet locator and
+// the admission plugins that judge a pod by its node read its Nodes. Nil without the flag.
+func (s *sharedState) clusterNodes(o *KubeletOptions) (corev1client.NodeInterface, error) {
+	if o.ClusterKubeconfig == "" || s.nodes != nil {
+		return s.nodes, nil
+	}
+	restConfig, err := clientcmd.BuildConfigFromFlags("", o.ClusterKubeconfig)
+	if err != nil {
+		return nil, fmt.Errorf("--kubelet-cluster-kubeconfig: %w", err)
+	}
+	restConfig.Timeout = nodeLookupTimeout(o.Config.Timeout)
+	client, err := kubernetes.NewForConfig(restConfig)
+	if err != nil {
+		return nil, fmt.Errorf("--kubelet-cluster-kubeconfig: %w", err)
+	}
+	s.nodes = client.CoreV1().Nodes()
+	return s.nodes, nil
 }

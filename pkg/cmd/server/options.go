@@ -28,13 +28,13 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	utilerrors "k8s.io/apimachinery/pkg/util/errors"
 	genericoptions "k8s.io/apiserver/pkg/server/options"
 	utilcompatibility "k8s.io/apiserver/pkg/util/compatibility"
 	cliflag "k8s.io/component-base/cli/flag"
 	logsapi "k8s.io/component-base/logs/api/v1"
 
 	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver"
-	"github.com/pod-apiserver/pod-apiserver/pkg/authorizer/node"
 )
 
 const (
@@ -69,7 +69,7 @@ type Options struct {
 	// ListEncodingCacheMB bounds the pod encodings kept to serve lists; 0 turns the cache off.
 	ListEncodingCacheMB int
 
-	// generatedClientCA is set when Config made the generated CA the client CA (delegatedauth.go).
+	// generatedClientCA is set when Complete made the generated CA the client CA (delegatedauth.go).
 	generatedClientCA string
 
 	ServerRun   *genericoptions.ServerRunOptions
@@ -79,9 +79,6 @@ type Options struct {
 	PodHost     *PodHostOptions
 	// Authorization holds --authorization-mode; Recommended.Authorization the webhook's flags.
 	Authorization *AuthorizationOptions
-
-	// nodePods is shared by the Node authorizer and NodeRestriction once built.
-	nodePods node.PodGetter
 }
 
 // NewOptions returns the defaults: embedded etcd under ./pod-apiserver-data, HTTPS on
@@ -101,6 +98,9 @@ func NewOptions() *Options {
 	recommended.Authorization.RemoteKubeConfigFileOptional = true
 	// No Nodes are served and there is no core cluster to read them from.
 	recommended.CoreAPI = nil
+	// Only the tracing exporter would dial through an egress selector: etcd, kubelets and the
+	// webhooks connect directly, so --egress-selector-config-file would promise what it does not do.
+	recommended.EgressSelector = nil
 	serverRun := genericoptions.NewServerRunOptions()
 	// Open watches would otherwise hold a SIGTERM for the whole shutdown timeout (a minute):
 	// give them a short grace and then close them, so clients reconnect elsewhere promptly.
@@ -148,13 +148,31 @@ func (o *Options) Flags() cliflag.NamedFlagSets {
 	o.Recommended.Audit.AddFlags(fss.FlagSet("auditing"))
 	o.Recommended.Features.AddFlags(fss.FlagSet("features"))
 	o.Recommended.Admission.AddFlags(fss.FlagSet("admission"))
-	o.Recommended.EgressSelector.AddFlags(fss.FlagSet("egress selector"))
+	hideInert(fss)
 	o.Recommended.Traces.AddFlags(fss.FlagSet("traces"))
 	o.Kubelet.AddFlags(fss.FlagSet("kubelet"))
 	o.PodHost.AddFlags(fss.FlagSet("pod host"))
 	logsapi.AddFlags(o.Logs, fss.FlagSet("logs"))
 	utilcompatibility.DefaultComponentGlobalsRegistry.AddFlags(fss.FlagSet("global"))
 	return fss
+}
+
+// inertFlags come with the library's option sets but change nothing here; they stay accepted, so
+// command lines written for kube-apiserver still parse, and out of the help.
+var inertFlags = map[string]string{
+	"admission-control-config-file":               "none of the offered admission plugins reads a configuration",
+	"emulation-forward-compatible":                "only v1 pods are served: no beta or alpha API is enabled by an emulated version",
+	"runtime-config-emulation-forward-compatible": "there is no --runtime-config",
+}
+
+func hideInert(fss cliflag.NamedFlagSets) {
+	for _, fs := range fss.FlagSets {
+		for name := range inertFlags {
+			if fs.Lookup(name) != nil {
+				_ = fs.MarkHidden(name)
+			}
+		}
+	}
 }
 
 // UsesEmbeddedEtcd tells whether the server must start its own etcd: it does unless
@@ -181,12 +199,15 @@ func (o *Options) ServerURL() string {
 	return "https://" + net.JoinHostPort(host, strconv.Itoa(o.Recommended.SecureServing.BindPort))
 }
 
-// Validate checks the flags; an embedded etcd stands in for missing --etcd-servers.
+// Validate checks the flags, before or after Complete, without changing them. The error is a
+// k8s.io/apimachinery/pkg/util/errors.Aggregate of every problem found.
 func (o *Options) Validate() error {
 	var errs []error
 	if o.DataDir == "" {
 		errs = append(errs, fmt.Errorf("--data-dir must not be empty"))
 	}
+	// Before Complete the embedded etcd has no address yet: the other etcd flags are checked on a
+	// copy that names a stand-in.
 	etcd := *o.Recommended.Etcd
 	if o.UsesEmbeddedEtcd() {
 		etcd.StorageConfig.Transport.ServerList = []string{"unix://embedded"}
@@ -209,8 +230,20 @@ func (o *Options) Validate() error {
 			errs = append(errs, fmt.Errorf("--token-auth-file: %w", err))
 		}
 	}
-	if len(errs) > 0 {
-		return fmt.Errorf("invalid options: %v", errs)
+	if agg := utilerrors.NewAggregate(errs); agg != nil {
+		return invalidOptions{agg}
 	}
 	return nil
+}
+
+// invalidOptions is every problem Validate found. It prints one a line, so that a long command
+// line's mistakes can be read and fixed in one go.
+type invalidOptions struct{ utilerrors.Aggregate }
+
+func (e invalidOptions) Error() string {
+	msg := "invalid options:"
+	for _, err := range e.Errors() {
+		msg += "\n  " + err.Error()
+	}
+	return msg
 }

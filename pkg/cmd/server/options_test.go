@@ -17,10 +17,18 @@ limitations under the License.
 package server
 
 import (
+	"errors"
+	"net"
+	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/spf13/pflag"
+	utilerrors "k8s.io/apimachinery/pkg/util/errors"
+
+	"github.com/pod-apiserver/pod-apiserver/pkg/pki"
 )
 
 func parse(t *testing.T, args ...string) *Options {
@@ -90,5 +98,110 @@ func TestInvalidFlagsAreRejected(t *testing.T) {
 				t.Errorf("error %q", err)
 			}
 		})
+	}
+}
+
+// flagValues is what the options hold, as the flags show it.
+func flagValues(o *Options) map[string]string {
+	values := map[string]string{}
+	for _, fs := range o.Flags().FlagSets {
+		fs.VisitAll(func(f *pflag.Flag) { values[f.Name] = f.Value.String() })
+	}
+	return values
+}
+
+func changedFlags(before, after map[string]string) []string {
+	var changed []string
+	for name, v := range after {
+		if before[name] != v {
+			changed = append(changed, name)
+		}
+	}
+	sort.Strings(changed)
+	return changed
+}
+
+// Complete derives what the flags leave open; Validate and Config only read.
+func TestCompleteIsTheOnlyStepThatChangesOptions(t *testing.T) {
+	o := parse(t, "--anonymous-auth", "--cert-dir="+t.TempDir())
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer listener.Close()
+	o.Recommended.SecureServing.Listener = listener
+
+	given := flagValues(o)
+	if err := o.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if changed := changedFlags(given, flagValues(o)); len(changed) > 0 {
+		t.Errorf("Validate changed %v", changed)
+	}
+
+	bundle, err := pki.EnsureBundle(filepath.Join(t.TempDir(), "pki"), []string{"localhost"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Complete([]string{"http://127.0.0.1:1"}, bundle); err != nil {
+		t.Fatal(err)
+	}
+	completed := flagValues(o)
+	// secure-port: the listener handed in decides it.
+	want := []string{"client-ca-file", "etcd-servers", "secure-port", "tls-cert-file", "tls-private-key-file"}
+	if changed := changedFlags(given, completed); !slices.Equal(changed, want) {
+		t.Errorf("Complete changed %v, want %v", changed, want)
+	}
+	if o.UsesEmbeddedEtcd() || !o.clientCAIsGenerated() {
+		t.Errorf("after Complete: embedded etcd %v, generated client CA %v", o.UsesEmbeddedEtcd(), o.clientCAIsGenerated())
+	}
+
+	if err := o.Validate(); err != nil {
+		t.Fatalf("completed options do not validate: %v", err)
+	}
+	if _, err := o.Config(); err != nil {
+		t.Fatal(err)
+	}
+	if changed := changedFlags(completed, flagValues(o)); len(changed) > 0 {
+		t.Errorf("Validate or Config changed %v", changed)
+	}
+}
+
+// Every mistake on a command line is reported at once, one a line.
+func TestValidateReportsEveryProblem(t *testing.T) {
+	args := []string{"--data-dir=", "--kubelet-port=0", "--tls-san=a b",
+		"--shutdown-watch-termination-grace-period=-1s", "--enable-admission-plugins=NoSuchPlugin"}
+	err := parse(t, args...).Validate()
+	var agg utilerrors.Aggregate
+	if !errors.As(err, &agg) {
+		t.Fatalf("Validate(%v) = %v, want an aggregate", args, err)
+	}
+	if len(agg.Errors()) < len(args) {
+		t.Errorf("%d problems reported for %d bad flags: %v", len(agg.Errors()), len(args), agg.Errors())
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if lines[0] != "invalid options:" || len(lines) != len(agg.Errors())+1 {
+		t.Fatalf("not one problem a line:\n%s", err)
+	}
+	for _, flag := range []string{"--data-dir", "--kubelet-port", "--tls-san", "shutdown-watch-termination-grace-period", "NoSuchPlugin"} {
+		found := 0
+		for _, line := range lines[1:] {
+			if strings.Contains(line, flag) {
+				found++
+			}
+		}
+		if found == 0 {
+			t.Errorf("no line names %s:\n%s", flag, err)
+		}
+	}
+
+	// The command prints them so, not as Go's slice of errors.
+	cmd := NewCommand(t.Context())
+	var out strings.Builder
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs(append(args, "--cert-dir="+t.TempDir()))
+	if err := cmd.Execute(); err == nil || !strings.HasPrefix(err.Error(), "invalid options:\n  ") || len(strings.Split(err.Error(), "\n")) != len(lines) {
+		t.Errorf("command: %v", err)
 	}
 }

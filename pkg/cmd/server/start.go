@@ -126,7 +126,10 @@ func Run(ctx context.Context, o *Options, ready func(kubeconfig string)) error {
 		}()
 	}
 
-	config, err := o.Config(etcdServers, bundle)
+	if err := o.Complete(etcdServers, bundle); err != nil {
+		return err
+	}
+	config, err := o.Config()
 	if err != nil {
 		return err
 	}
