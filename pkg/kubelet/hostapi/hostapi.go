@@ -22,7 +22,6 @@ package hostapi
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -33,12 +32,9 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	utilnet "k8s.io/apimachinery/pkg/util/net"
 	"k8s.io/apimachinery/pkg/util/proxy"
 	"k8s.io/apiserver/pkg/authorization/authorizer"
-	"k8s.io/apiserver/pkg/endpoints/filters"
-	genericapirequest "k8s.io/apiserver/pkg/endpoints/request"
 	genericrest "k8s.io/apiserver/pkg/registry/generic/rest"
 	"k8s.io/apiserver/pkg/registry/rest"
 	"k8s.io/client-go/kubernetes"
@@ -46,6 +42,7 @@ import (
 	restclient "k8s.io/client-go/rest"
 	"k8s.io/client-go/transport"
 
+	registrypod "github.com/pod-apiserver/pod-apiserver/pkg/registry/pod"
 	"github.com/pod-apiserver/pod-apiserver/pkg/syncer"
 )
 
@@ -293,7 +290,7 @@ func (r *PortForwardREST) Connect(ctx context.Context, name string, opts runtime
 }
 
 func (s *Streams) connect(ctx context.Context, pods PodGetter, name, subresource string, opts runtime.Object, responder rest.Responder) (http.Handler, error) {
-	if err := authorizeAsCreate(ctx, s.authorizer); err != nil {
+	if err := registrypod.AuthorizeAsCreate(ctx, s.authorizer); err != nil {
 		return nil, err
 	}
 	location, _, err := s.hostLocation(ctx, pods, name, subresource, opts)
@@ -304,38 +301,6 @@ func (s *Streams) connect(ctx context.Context, pods PodGetter, name, subresource
 	handler.UpgradeTransport = s.upgrade
 	return handler, nil
 }
-
-// authorizeAsCreate closes the gap WebSocket clients open: they must use GET, which RBAC calls
-// "get", while the same stream over SPDY is a POST and needs "create". As in kube, and as the
-// kubelet streams of pkg/registry/pod do, a GET is allowed only if the user could also create.
-func authorizeAsCreate(ctx context.Context, a authorizer.Authorizer) error {
-	info, ok := genericapirequest.RequestInfoFrom(ctx)
-	if !ok {
-		return apierrors.NewInternalError(errors.New("no request info in context"))
-	}
-	if info.Verb == "create" {
-		return nil
-	}
-	if a == nil {
-		return apierrors.NewInternalError(errors.New("no authorizer available"))
-	}
-	attrs, err := filters.GetAuthorizerAttributes(ctx)
-	if err != nil {
-		return apierrors.NewInternalError(fmt.Errorf("error building authorizer attributes: %w", err))
-	}
-	decision, reason, err := a.Authorize(ctx, createAttributes{attrs})
-	if err != nil {
-		return err
-	}
-	if decision != authorizer.DecisionAllow {
-		return apierrors.NewForbidden(schema.GroupResource{Group: info.APIGroup, Resource: info.Resource}, info.Name, errors.New(reason))
-	}
-	return nil
-}
-
-type createAttributes struct{ authorizer.Attributes }
-
-func (createAttributes) GetVerb() string { return "create" }
 
 var (
 	_ rest.GetterWithOptions = &LogREST{}

@@ -135,7 +135,7 @@ func streamQuery(stdin, stdout, stderr, tty bool) url.Values {
 }
 
 func (r *streamREST) connectStream(ctx context.Context, name, path, container string, query url.Values, opts translator.Options, responder rest.Responder) (http.Handler, error) {
-	if err := authorizeAsCreate(ctx, r.authorizer); err != nil {
+	if err := AuthorizeAsCreate(ctx, r.authorizer); err != nil {
 		return nil, err
 	}
 	pod, err := getPod(ctx, r.store, name)
@@ -188,7 +188,7 @@ func (r *PortForwardREST) NewConnectOptions() (runtime.Object, bool, string) {
 // Connect proxies the port-forward stream to the kubelet.
 // k8s.io/kubernetes@v1.37.2 pkg/registry/core/pod/rest/subresources.go PortForwardREST.Connect
 func (r *PortForwardREST) Connect(ctx context.Context, name string, opts runtime.Object, responder rest.Responder) (http.Handler, error) {
-	if err := authorizeAsCreate(ctx, r.authorizer); err != nil {
+	if err := AuthorizeAsCreate(ctx, r.authorizer); err != nil {
 		return nil, err
 	}
 	o, ok := opts.(*corev1.PodPortForwardOptions)
@@ -229,10 +229,10 @@ func upgradeHandler(location *url.URL, transport http.RoundTripper, wrapTranspor
 	return proxy.NewUpgradeAwareHandler(location, transport, wrapTransport, upgradeRequired, proxy.NewErrorResponder(responder))
 }
 
-// authorizeAsCreate closes the gap WebSocket clients open: they must use GET, which RBAC calls
+// AuthorizeAsCreate closes the gap WebSocket clients open: they must use GET, which RBAC calls
 // "get", while the same stream over SPDY is a POST and needs "create". Like kube, a GET is
 // allowed only if the user could also create.
-func authorizeAsCreate(ctx context.Context, a authorizer.Authorizer) error {
+func AuthorizeAsCreate(ctx context.Context, a authorizer.Authorizer) error {
 	info, ok := genericapirequest.RequestInfoFrom(ctx)
 	if !ok {
 		return apierrors.NewInternalError(errors.New("no request info in context"))
