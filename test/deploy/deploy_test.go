@@ -26,6 +26,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -39,6 +40,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
+	"github.com/pod-apiserver/pod-apiserver/pkg/gcsetting"
 	"github.com/pod-apiserver/pod-apiserver/test/manifests/render"
 )
 
@@ -447,6 +449,7 @@ func TestDeployBase(t *testing.T) {
 	}
 	checkCreateReadWatch(t, ctx, clientFor(t, certDir, servers[0]), clientFor(t, certDir, servers[1]))
 	checkKubectl(t, ctx, kubeconfig)
+	checkGCSizedToLimit(t, ctx, certDir, servers)
 	for _, p := range append(servers, c.PodsOf("etcd")...) {
 		stopExpectingZero(t, ctx, c, p)
 	}
@@ -575,4 +578,33 @@ func TestDeployEtcd3(t *testing.T) {
 			stopExpectingZero(t, ctx, c, p)
 		}
 	})
+}
+
+// checkGCSizedToLimit reads from each server's own metrics that it found its container's memory
+// limit: the Go soft limit at gcsetting.LimitRatio of it and GOGC raised below it.
+func checkGCSizedToLimit(t *testing.T, ctx context.Context, certDir string, servers []*Pod) {
+	t.Helper()
+	for _, p := range servers {
+		limit, ok := p.Pod.Spec.Containers[0].Resources.Limits[corev1.ResourceMemory]
+		if !ok {
+			t.Fatalf("%s: the manifest sets no memory limit", p.Container)
+		}
+		raw, err := clientFor(t, certDir, p).CoreV1().RESTClient().Get().AbsPath("/metrics").DoRaw(ctx)
+		if err != nil {
+			t.Fatalf("%s: /metrics: %v", p.Container, err)
+		}
+		got := map[string]string{}
+		for _, line := range strings.Split(string(raw), "\n") {
+			if f := strings.Fields(line); len(f) == 2 && (f[0] == "go_gc_gomemlimit_bytes" || f[0] == "go_gc_gogc_percent") {
+				got[f[0]] = f[1]
+			}
+		}
+		wantLimit := float64(int64(float64(limit.Value()) * gcsetting.LimitRatio))
+		if v, err := strconv.ParseFloat(got["go_gc_gomemlimit_bytes"], 64); err != nil || v != wantLimit {
+			t.Errorf("%s: go_gc_gomemlimit_bytes %q, want %.0f (%v of the %s limit)", p.Container, got["go_gc_gomemlimit_bytes"], wantLimit, gcsetting.LimitRatio, limit.String())
+		}
+		if v, err := strconv.Atoi(got["go_gc_gogc_percent"]); err != nil || v != gcsetting.LimitedGCPercent {
+			t.Errorf("%s: go_gc_gogc_percent %q, want %d", p.Container, got["go_gc_gogc_percent"], gcsetting.LimitedGCPercent)
+		}
+	}
 }

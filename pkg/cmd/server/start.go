@@ -34,6 +34,7 @@ import (
 
 	synccmd "github.com/pod-apiserver/pod-apiserver/pkg/cmd/sync"
 	"github.com/pod-apiserver/pod-apiserver/pkg/embeddedetcd"
+	"github.com/pod-apiserver/pod-apiserver/pkg/gcsetting"
 	"github.com/pod-apiserver/pod-apiserver/pkg/version"
 	genericapiserver "k8s.io/apiserver/pkg/server"
 
@@ -79,6 +80,7 @@ on 127.0.0.1:6443 and writes an admin kubeconfig into --data-dir.`,
 			if err := o.Validate(); err != nil {
 				return err
 			}
+			gcsetting.ApplyAndLog()
 			return Run(ctx, o, func(kubeconfig string) {
 				fmt.Fprintf(cmd.OutOrStdout(), "pod-apiserver is serving at %s\nadmin kubeconfig: %s\n", o.ServerURL(), kubeconfig)
 			})

@@ -40,6 +40,7 @@ import (
 	logsapi "k8s.io/component-base/logs/api/v1"
 	"k8s.io/klog/v2"
 
+	"github.com/pod-apiserver/pod-apiserver/pkg/gcsetting"
 	"github.com/pod-apiserver/pod-apiserver/pkg/syncer"
 )
 
@@ -147,6 +148,7 @@ serve, or host privileges the operator has not allowed, are refused with a condi
 			if err := logsapi.ValidateAndApply(o.Logs, nil); err != nil {
 				return err
 			}
+			gcsetting.ApplyAndLog()
 			return Run(ctx, o)
 		},
 	}
