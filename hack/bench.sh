@@ -6,7 +6,9 @@
 # (EMBEDDED=0 skips it). Every phase reports the server's own CPU time per operation (from
 # /proc/<pid>/stat), which a busy machine hardly moves, beside throughput and latency. Also
 # measures etcd's own create rate and each server's memory (RSS and Go heap) after the load and
-# while holding HOLD_PODS pods (HOLD_PODS=0 skips it).
+# while holding HOLD_PODS pods (HOLD_PODS=0 skips it), then again once those pods have been
+# deleted and created anew CHURN times (CHURN=0 skips it), then lists WIDE_PODS pods across
+# namespaces (the held pods and more in namespaces of 10,000; WIDE_PODS=0 skips it).
 #
 #   make bench                                   # pod-apiserver only
 #   KUBE_APISERVER=/path/to/kube-apiserver make bench
@@ -23,6 +25,9 @@ WORKERS="${WORKERS:-16}"
 WATCHERS="${WATCHERS:-50}"
 WATCH_UPDATES="${WATCH_UPDATES:-500}"
 LIST_REPEATS="${LIST_REPEATS:-10}"
+CHURN="${CHURN:-1}"
+WIDE_PODS="${WIDE_PODS:-50000}"
+WIDE_LIST_REPEATS="${WIDE_LIST_REPEATS:-10}"
 REPEATS="${REPEATS:-2}"
 EMBEDDED="${EMBEDDED:-1}"
 OUT="${OUT:-$PWD/_output/bench}"
@@ -150,6 +155,27 @@ suite() {
 	"${CLIENT_ON[@]}" podbench -kubeconfig "$KUBECONFIG_FILE" -label "$1-hold" -pods "$HOLD_PODS" -workers "$WORKERS" \
 		-phases create -keep -server-pid "$SERVER_PID" -json "$OUT/$run-hold.json" >/dev/null
 	memory "$run-holding-$HOLD_PODS" "$SERVER_PID" "$KUBECONFIG_FILE"
+	if ((CHURN > 0)); then
+		# podbench clears the suite's pods before it creates them: each round deletes the held
+		# pods and creates the same number again, so the server ends up holding as many pods as
+		# before, with their history behind them.
+		for _ in $(seq 1 "$CHURN"); do
+			"${CLIENT_ON[@]}" podbench -kubeconfig "$KUBECONFIG_FILE" -label "$1-churn" -pods "$HOLD_PODS" -workers "$WORKERS" \
+				-phases create -keep >/dev/null
+		done
+		memory "$run-churned-$HOLD_PODS" "$SERVER_PID" "$KUBECONFIG_FILE"
+	fi
+	if ((WIDE_PODS > HOLD_PODS)); then
+		local more=$((WIDE_PODS - HOLD_PODS)) k=0 n
+		while ((more > 0)); do
+			n=$((more < 10000 ? more : 10000))
+			"${CLIENT_ON[@]}" podbench -kubeconfig "$KUBECONFIG_FILE" -label "$1-wide" -namespace "wide-$k" -pods "$n" \
+				-workers "$WORKERS" -phases create -keep >/dev/null
+			more=$((more - n)) k=$((k + 1))
+		done
+		"${CLIENT_ON[@]}" podbench -kubeconfig "$KUBECONFIG_FILE" -label "$1" -phases list-all -list-repeats "$WIDE_LIST_REPEATS" \
+			-server-pid "$SERVER_PID" -json "$OUT/$run-wide.json" | tee "$OUT/$run-wide.txt"
+	fi
 	stop_server
 }
 

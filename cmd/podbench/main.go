@@ -123,7 +123,7 @@ func runServer(ctx context.Context, cfg config) ([]phaseResult, error) {
 		}
 		run, ok := b.phase(name)
 		if !ok {
-			return results, fmt.Errorf("unknown phase %q (known: %s)", name, strings.Join(allPhases, ","))
+			return results, fmt.Errorf("unknown phase %q (known: %s)", name, strings.Join(append(allPhases, extraPhases...), ","))
 		}
 		fmt.Fprintf(os.Stderr, "phase %s...\n", name)
 		cpuBefore, cpuErr := serverCPU(cfg)

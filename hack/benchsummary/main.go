@@ -130,6 +130,14 @@ func readRuns(dir, kind string) []map[string]phase {
 			fmt.Fprintln(os.Stderr, err)
 			continue
 		}
+		// The list across namespaces runs on the server that holds the pods; its phases join
+		// the repetition's.
+		if wide, err := readRun(filepath.Join(dir, kind+"."+rep+"-wide.json")); err == nil {
+			for _, name := range order([]map[string]phase{wide}) {
+				r[name] = wide[name]
+				r[""] = phase{Phase: r[""].Phase + "," + name}
+			}
+		}
 		runs = append(runs, r)
 	}
 	return runs
@@ -235,8 +243,10 @@ func mib(b int64) float64 { return float64(b) / (1 << 20) }
 // repetitions), with pod-apiserver's RSS as a ratio of kube-apiserver's.
 func printMemory(dir string) {
 	moments := []string{"idle", "after-load"}
-	if held, _ := filepath.Glob(filepath.Join(dir, "memory-"+ours+".1-holding-*.json")); len(held) == 1 {
-		moments = append(moments, strings.TrimSuffix(strings.TrimPrefix(filepath.Base(held[0]), "memory-"+ours+".1-"), ".json"))
+	for _, held := range []string{"holding", "churned"} {
+		if paths, _ := filepath.Glob(filepath.Join(dir, "memory-"+ours+".1-"+held+"-*.json")); len(paths) == 1 {
+			moments = append(moments, strings.TrimSuffix(strings.TrimPrefix(filepath.Base(paths[0]), "memory-"+ours+".1-"), ".json"))
+		}
 	}
 	medianMemory := func(kind, moment string) (memory, bool) {
 		paths, _ := filepath.Glob(filepath.Join(dir, "memory-"+kind+".*-"+moment+".json"))
@@ -273,4 +283,26 @@ func printMemory(dir string) {
 		}
 	}
 	tw.Flush()
+	// The same pods held after churn against held by a fresh server, each server against itself.
+	var fresh, churned string
+	for _, m := range moments {
+		switch {
+		case strings.HasPrefix(m, "holding-"):
+			fresh = m
+		case strings.HasPrefix(m, "churned-"):
+			churned = m
+		}
+	}
+	if fresh == "" || churned == "" {
+		return
+	}
+	fmt.Println()
+	for _, kind := range []string{ours, kube, embedded} {
+		f, ok1 := medianMemory(kind, fresh)
+		c, ok2 := medianMemory(kind, churned)
+		if ok1 && ok2 && f.RSSBytes > 0 && f.HeapInuseBytes > 0 {
+			fmt.Printf("%s: RSS after churn %.2f× the same pods on a fresh server (heap in use %.2f×)\n", kind,
+				float64(c.RSSBytes)/float64(f.RSSBytes), float64(c.HeapInuseBytes)/float64(f.HeapInuseBytes))
+		}
+	}
 }
