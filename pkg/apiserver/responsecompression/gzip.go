@@ -40,12 +40,18 @@ import (
 const (
 	// gzipThresholdBytes: a response whose first write, or whose buffered start, is no longer
 	// than this is sent uncompressed.
+	//
+	// k8s.io/apiserver@v0.37.2 pkg/endpoints/handlers/responsewriters/writers.go defaultGzipThresholdBytes
 	gzipThresholdBytes = 128 * 1024
 	// streamingFirstWriteBytes: a first write this short comes from a streaming encoder (the
 	// JSON list encoder writes "{", protobuf its 4-byte prefix), so the writer buffers until it
 	// can tell the response's size.
+	//
+	// k8s.io/apiserver@v0.37.2 pkg/endpoints/handlers/responsewriters/writers.go firstWriteStreamingThresholdBytes
 	streamingFirstWriteBytes = 4
 	// gzipLevel is the library's level (BestSpeed).
+	//
+	// k8s.io/apiserver@v0.37.2 pkg/endpoints/handlers/responsewriters/compression.go gzipContentEncodingLevel
 	gzipLevel = gzip.BestSpeed
 )
 
