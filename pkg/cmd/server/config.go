@@ -19,6 +19,7 @@ package server
 import (
 	"fmt"
 	"net"
+	"net/http"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -42,6 +43,7 @@ import (
 	"github.com/pod-apiserver/pod-apiserver/pkg/api/pod/validation"
 	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver"
 	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver/encodecache"
+	"github.com/pod-apiserver/pod-apiserver/pkg/apiserver/responsecompression"
 	"github.com/pod-apiserver/pod-apiserver/pkg/authorizer/node"
 	"github.com/pod-apiserver/pod-apiserver/pkg/generated/openapi"
 	"github.com/pod-apiserver/pod-apiserver/pkg/pki"
@@ -95,6 +97,13 @@ func (o *Options) Config() (*apiserver.Config, error) {
 		return nil, err
 	}
 	cfg.EffectiveVersion = version.KubernetesEffectiveVersion(cfg.EffectiveVersion)
+	// Lists are compressed by the list gzip filter rather than the library's writer. It sits
+	// right around the API handler, inside the library's chain: RequestInfo, authentication,
+	// authorization, priority and fairness and the timeout apply to lists as before.
+	chain := cfg.BuildHandlerChainFunc
+	cfg.BuildHandlerChainFunc = func(apiHandler http.Handler, c *genericapiserver.Config) http.Handler {
+		return chain(responsecompression.WithListGzip(apiHandler), c)
+	}
 
 	namer := openapinamer.NewDefinitionNamer(apiserver.OpenAPIScheme)
 	cfg.OpenAPIConfig = genericapiserver.DefaultOpenAPIConfig(openapi.GetOpenAPIDefinitions, namer)
