@@ -90,6 +90,10 @@ verify:
 bench: tools
 	bash hack/bench.sh
 
+## bench-gc: the garbage-collector setting under a memory limit, against Go's defaults (root, for the cgroup).
+bench-gc: tools
+	bash hack/bench-gc.sh
+
 ## bench-go: the hot-path benchmarks (decode, default, validate, encode, table, field selectors).
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/...
