@@ -74,11 +74,14 @@ memory() {
 	printf '{"label":"%s","rssBytes":%s,"heapInuseBytes":%s}\n' "$1" "$rss" "${heap:-0}" | tee "$OUT/memory-$1.json"
 }
 
+# Every server of a run writes to this one etcd under its own prefix, and nothing is removed
+# between servers: the quota is raised from etcd's 2 GiB default, which a full run exceeds.
 start_etcd() {
 	"${CLIENT_ON[@]}" etcd --data-dir "$WORK/etcd" --listen-client-urls "http://127.0.0.1:$ETCD_PORT" \
 		--advertise-client-urls "http://127.0.0.1:$ETCD_PORT" --listen-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" \
 		--initial-advertise-peer-urls "http://127.0.0.1:$((ETCD_PORT + 1))" \
-		--initial-cluster "default=http://127.0.0.1:$((ETCD_PORT + 1))" --log-level warn >"$WORK/etcd.log" 2>&1 &
+		--initial-cluster "default=http://127.0.0.1:$((ETCD_PORT + 1))" --log-level warn \
+		--quota-backend-bytes 8589934592 >"$WORK/etcd.log" 2>&1 &
 	PIDS+=($!)
 	for _ in $(seq 1 60); do
 		[[ "$(curl -s "http://127.0.0.1:$ETCD_PORT/health" || true)" == *true* ]] && return 0
