@@ -42,8 +42,8 @@ rm -f "$OUT"/*.txt "$OUT"/*.json
 WORK="$(mktemp -d)"
 CGROUPS=()
 cleanup() {
-	[[ -n "${SERVER_PID:-}" ]] && kill "$SERVER_PID" 2>/dev/null
-	[[ -n "${ETCD_PID:-}" ]] && kill "$ETCD_PID" 2>/dev/null
+	if [[ -n "${SERVER_PID:-}" ]]; then kill "$SERVER_PID" 2>/dev/null || true; fi
+	if [[ -n "${ETCD_PID:-}" ]]; then kill "$ETCD_PID" 2>/dev/null || true; fi
 	wait 2>/dev/null || true
 	for cg in "${CGROUPS[@]}"; do rmdir "$cg" 2>/dev/null || true; done
 	rm -rf "$WORK"
@@ -98,11 +98,11 @@ KC
 		done
 		taskset -c 0 podbench -kubeconfig "$dir/kubeconfig" -label "$cfg" -pods "$PODS" -workers 16 \
 			-phases create,get,status,patch,delete -server-pid "$SERVER_PID" -json "$OUT/$cfg.$rep.json" >"$OUT/$cfg.$rep.txt"
-		peak=$(awk '/VmHWM/ {print $2 * 1024}' "/proc/$SERVER_PID/status")
+		peak_mib=$(awk '/VmHWM/ {printf "%d", $2 / 1024}' "/proc/$SERVER_PID/status")
 		gc=$(grep -ho '"Go garbage collector sized.*' "$dir.log" | head -1 || true)
 		limit_text="$((LIMIT >> 20)) MiB"
 		[[ $cfg == nolimit ]] && limit_text=none
-		echo "$cfg $rep peak RSS $((peak >> 20)) MiB (limit $limit_text) $gc" | tee -a "$OUT/peak.txt"
+		echo "$cfg $rep peak RSS $peak_mib MiB (limit $limit_text) $gc" | tee -a "$OUT/peak.txt"
 		kill "$SERVER_PID"
 		wait "$SERVER_PID" 2>/dev/null || true
 		SERVER_PID=
