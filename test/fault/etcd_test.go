@@ -108,8 +108,9 @@ func TestEtcdKilledUnderWriterAndInformer(t *testing.T) {
 		_, failedBefore, _ := w.snapshot()
 		etcd.kill()
 		killedAt := time.Now()
-		// The outage itself is the fault under test: etcd stays down this long.
-		time.Sleep(outage)
+		// The outage's length is the fault under test: etcd stays down until it has lasted that
+		// long, while the writer and the informer keep going against the server.
+		waitFor(t, outage+time.Minute, fmt.Sprintf("a %v etcd outage", outage), func() bool { return time.Since(killedAt) >= outage })
 		etcd.start(t, clusterString(members))
 		restartedAt := time.Now()
 		afterRestart := w.ackedCount()
